@@ -1,0 +1,81 @@
+"""Time one full DINO training step of dino_nb and compare it with this machine's matmul peaks.
+
+The step is `dino_nb.train.train_step`: teacher and student forward, loss (fp32), backward, per-parameter
+clipping, AdamW, the EMA step and the centre step, on crops already on the device (augmentation excluded).
+FLOPs are counted once with torch's FlopCounterMode (matmuls and attention, forward and backward); the bf16 and
+fp32 peaks are measured in the same run with square matmuls, so the shares are of this machine, now.
+
+    python benchmarks/step_time.py --config bench-tiny --json
+"""
+import argparse, json, os, time
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from dino_nb.train import DINO, get_config, make_schedules, param_groups, pick_device, pick_precision, autocast, train_step
+
+def matmul_peak(dtype, device, n=2048, reps=20) -> float:
+    "Best FLOP/s of an n×n matmul in `dtype`."
+    a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
+    best = float('inf')
+    for _ in range(3): a @ b
+    for _ in range(reps):
+        if device.type == 'cuda': torch.cuda.synchronize()
+        t = time.perf_counter(); a @ b
+        if device.type == 'cuda': torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - t)
+    return 2 * n ** 3 / best
+
+def make_crops(cfg, device):
+    "Random crops of the config's shapes: 2 global + n_local local, already on the device."
+    g = [torch.randn(cfg.batch_size, 3, cfg.global_size, cfg.global_size, device=device) for _ in range(2)]
+    l = [torch.randn(cfg.batch_size, 3, cfg.local_size, cfg.local_size, device=device) for _ in range(cfg.n_local)]
+    return g + l
+
+def bench(preset='bench-tiny', precision='auto', steps=10, warmup=3, device='auto', **over):
+    cfg = get_config(preset, **over)
+    dev = pick_device(device); prec = pick_precision(dev, precision)
+    torch.manual_seed(0)
+    dino = DINO(cfg).to(dev)
+    opt = torch.optim.AdamW(param_groups(dino.student))
+    scaler = torch.amp.GradScaler(dev.type) if prec == 'fp16' else None
+    sched = make_schedules(cfg, iters_per_epoch=steps + warmup + 1)
+    crops, amp = make_crops(cfg, dev), autocast(dev, prec)
+    epoch = cfg.freeze_last_layer                     # past the frozen-last-layer epoch: the full step
+    with FlopCounterMode(display=False) as fc:
+        train_step(dino, dino.student, opt, crops, sched, 0, cfg, epoch, amp, scaler)
+    flops = fc.get_total_flops()
+    for i in range(warmup): train_step(dino, dino.student, opt, crops, sched, i, cfg, epoch, amp, scaler)
+    times = []
+    for i in range(steps):
+        if dev.type == 'cuda': torch.cuda.synchronize()
+        t = time.perf_counter()
+        train_step(dino, dino.student, opt, crops, sched, i, cfg, epoch, amp, scaler)
+        if dev.type == 'cuda': torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    sec = sorted(times)[len(times) // 2]              # median
+    peaks = {'bf16': matmul_peak(torch.bfloat16, dev), 'fp32': matmul_peak(torch.float32, dev)}
+    res = {'config': preset, 'device': str(dev), 'precision': prec, 'threads': torch.get_num_threads(),
+           'ms_per_step': 1e3 * sec, 'images_per_s': cfg.batch_size / sec, 'gflop_per_step': flops / 1e9,
+           'gflop_per_s': flops / sec / 1e9, 'peak_bf16_tflops': peaks['bf16'] / 1e12, 'peak_fp32_tflops': peaks['fp32'] / 1e12,
+           'share_of_bf16_peak': flops / sec / peaks['bf16'], 'share_of_fp32_peak': flops / sec / peaks['fp32'],
+           'load_avg_1min': os.getloadavg()[0]}
+    if dev.type == 'cuda': res['peak_memory_gib'] = torch.cuda.max_memory_allocated() / 2 ** 30
+    return res
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--config', default='bench-tiny', help='a preset of dino_nb.train.PRESETS')
+    ap.add_argument('--precision', default='auto', help="'auto', 'bf16', 'fp16' or 'fp32'")
+    ap.add_argument('--device', default='auto')
+    ap.add_argument('--steps', type=int, default=10)
+    ap.add_argument('--batch-size', type=int)
+    ap.add_argument('--json', action='store_true', help='print one JSON object')
+    a = ap.parse_args()
+    over = {'batch_size': a.batch_size} if a.batch_size else {}
+    r = bench(a.config, a.precision, a.steps, device=a.device, **over)
+    if a.json: print(json.dumps(r, indent=1))
+    else:
+        print(f"{r['config']} on {r['device']} ({r['precision']}, {r['threads']} threads): {r['ms_per_step']:.0f} ms/step, "
+              f"{r['images_per_s']:.0f} img/s, {r['gflop_per_step']:.0f} GFLOP/step, {r['gflop_per_s']:.0f} GFLOP/s = "
+              f"{100 * r['share_of_bf16_peak']:.1f}% of the bf16 peak ({r['peak_bf16_tflops']:.2f} TFLOP/s), "
+              f"{100 * r['share_of_fp32_peak']:.1f}% of the fp32 peak ({r['peak_fp32_tflops']:.2f} TFLOP/s)")

@@ -1,0 +1,82 @@
+"""What the 09_train notebook cannot test in a cell: the `dino-nb` command, torchrun with 2 processes, NaN stops."""
+import json, os, shutil, subprocess, sys, textwrap
+from pathlib import Path
+
+import pytest
+import torch
+
+import dino_nb.train as train
+from dino_nb.train import fit, FitResult, load_checkpoint, NonFiniteLoss
+
+# a run small enough for seconds on 2 cores
+TINY = dict(preset='cpu-tiny', depth=1, n_train=256, n_test=64, knn_train=128, knn_test=64, batch_size=64,
+            out_dim=256, hidden_dim=64, bottleneck_dim=32, n_local=2, progress='none', precision='fp32')
+
+def _cli_args(tmp, **over):
+    cfg = {k: v for k, v in TINY.items() if k not in ('preset', 'precision')} | over
+    return ['--preset', 'cpu-tiny', '--precision', 'fp32', '--set'] + [f'{k}={v}' for k, v in cfg.items()]
+
+def test_cli_writes_run_folder(tmp_path):
+    out = tmp_path / 'run'
+    r = subprocess.run(['dino-nb', 'fit', '--epochs', '2', '--out', str(out)] + _cli_args(tmp_path),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    for f in ('checkpoint.pth', 'history.json', 'curves.png', 'attention.png'): assert (out / f).stat().st_size > 0
+    h = json.loads((out / 'history.json').read_text())
+    assert len(h['epoch']['epoch']) == 2 and set(h['baselines']) == {'raw pixels', 'random init'}
+    assert 'DINO teacher' in r.stdout and 'raw pixels' in r.stdout and 'random init' in r.stdout
+    assert FitResult.load(out).cfg.depth == 1
+
+def test_cli_bad_input_is_a_clear_error(tmp_path):
+    r = subprocess.run(['dino-nb', 'fit', '--data', str(tmp_path / 'nowhere'), '--out', str(tmp_path / 'r')],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and 'nowhere' in r.stderr and 'Traceback' not in r.stderr
+    r = subprocess.run(['dino-nb', 'fit', '--set', 'epoch=3'], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and 'epochs' in r.stderr and 'Traceback' not in r.stderr
+
+def test_nan_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
+    calls = {'n': 0}
+    real = train.dino_loss_and_diagnostics
+    def poisoned(*a, **k):
+        loss, d = real(*a, **k)
+        calls['n'] += 1
+        if calls['n'] > 6:                                   # epoch 0 has 4 iterations: poison epoch 1
+            return loss * float('nan'), {**d, 'loss': float('nan')}
+        return loss, d
+    monkeypatch.setattr(train, 'dino_loss_and_diagnostics', poisoned)
+    with pytest.raises(NonFiniteLoss, match='last good checkpoint'):
+        fit(epochs=3, out_dir=str(tmp_path), **TINY)
+    ck = load_checkpoint(tmp_path / 'checkpoint.pth')
+    assert ck['epoch'] == 1 and all(torch.isfinite(v).all() for v in ck['teacher'].values())
+    assert not (tmp_path / 'checkpoint.pth.tmp').exists()
+
+def test_resume_from_corrupt_checkpoint_is_a_clear_error(tmp_path):
+    (tmp_path / 'checkpoint.pth').write_bytes(b'\x80\x02garbage')
+    with pytest.raises(ValueError, match='corrupt'):
+        fit(epochs=1, out_dir=str(tmp_path), resume=True, **TINY)
+
+DDP_SCRIPT = textwrap.dedent('''
+    import os, sys, torch, torch.distributed as dist
+    from dino_nb.train import fit
+    out = sys.argv[1]
+    res = fit(epochs=2, out_dir=out, **{TINY!r})
+    torch.save({{k: v.clone() for k, v in res.dino.teacher.state_dict().items()}}, f"{{out}}/teacher_rank{{dist.get_rank()}}.pt")
+    torch.save(res.dino.center.center.clone(), f"{{out}}/center_rank{{dist.get_rank()}}.pt")
+    dist.destroy_process_group()
+''')
+
+def test_torchrun_two_cpu_processes(tmp_path):
+    script = tmp_path / 'ddp_fit.py'
+    script.write_text(DDP_SCRIPT.format(TINY=TINY))
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port', '29517',
+                        str(script), str(tmp_path)], capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    t0, t1 = (torch.load(tmp_path / f'teacher_rank{i}.pt', weights_only=True) for i in (0, 1))
+    for k in t0: torch.testing.assert_close(t0[k], t1[k], msg=f'teacher {k} differs between ranks')
+    c0, c1 = (torch.load(tmp_path / f'center_rank{i}.pt', weights_only=True) for i in (0, 1))
+    torch.testing.assert_close(c0, c1)                                        # the centre is all-reduced
+    ck = load_checkpoint(tmp_path / 'checkpoint.pth')                          # rank 0 saved it
+    assert ck['epoch'] == 2 and r.stdout.count('dino_nb: cpu-tiny') == 1       # only rank 0 prints
+    # two processes of 64 images: half the iterations per epoch of one process
+    assert len(ck['history']['iter']['loss']) == 2 * (256 // (64 * 2))
