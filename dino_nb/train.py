@@ -11,7 +11,7 @@ __all__ = ['PRESETS', 'ARCHS', 'CKPT_FORMAT', 'RESUMABLE_CHANGES', 'ITER_KEYS', 
            'knn_eval', 'Progress', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines',
            'plot_attention', 'write_run_folder', 'cli_parser', 'main']
 
-# %% ../nbs/09_train.ipynb #20103972
+# %% ../nbs/09_train.ipynb #8aeb96a4
 import argparse, contextlib, dataclasses, json, math, os, random, sys, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -22,16 +22,15 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from einops import rearrange
 
-from . import data as _data
-from .data import Shapes
+from .data import Shapes, get_dataset
 from .vit import vit_tiny, vit_small, vit_base
 from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
 from .loss import DINOHead, dino_loss_and_diagnostics
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
-from .evaluate import extract_features, knn_accuracy
+from .evaluate import extract_features, knn_accuracy, raw_pixel_features
 
-# %% ../nbs/09_train.ipynb #48e74218
+# %% ../nbs/09_train.ipynb #52977a07
 @dataclass
 class DINOConfig:
     "Every knob of a DINO run: the defaults are the official recipe (ViT-S/16, 224/96 crops, 100 epochs)."
@@ -90,7 +89,7 @@ class DINOConfig:
     out_dir: str = ''                 # run folder; '' picks runs/<data>-<preset>-<time>
     preset: str = ''                  # the preset it came from (filled in by `get_config`)
 
-# %% ../nbs/09_train.ipynb #c68fb2c4
+# %% ../nbs/09_train.ipynb #48bef5bf
 PRESETS = {
     'gpu-small': dict(arch='vit_small', patch_size=16, global_size=224, local_size=96, n_local=10,
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
@@ -116,7 +115,7 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
     for k in ('global_scale', 'local_scale'): setattr(cfg, k, tuple(getattr(cfg, k)))
     return cfg
 
-# %% ../nbs/09_train.ipynb #6ae045b5
+# %% ../nbs/09_train.ipynb #73c6e6bf
 def cpu_has_bf16() -> bool:
     "True when this CPU multiplies bf16 matrices natively (AVX512-BF16 or AMX)."
     cpu = getattr(torch, 'cpu', None)
@@ -149,7 +148,7 @@ def autocast(device:torch.device, precision:str):
     dtype = torch.bfloat16 if precision == 'bf16' else torch.float16
     return torch.autocast(device.type, dtype=dtype)
 
-# %% ../nbs/09_train.ipynb #21fb49f2
+# %% ../nbs/09_train.ipynb #93aa53e3
 def to_uint8(img, # a PIL image, or a CHW tensor (float in [0, 1] or uint8)
              size:int, # side of the square output
             ) -> torch.Tensor:
@@ -182,21 +181,21 @@ class SourceImages(torch.utils.data.Dataset):
         img, label = self.ds[i]
         return to_uint8(img, self.size), int(label)
 
-# %% ../nbs/09_train.ipynb #affde066
+# %% ../nbs/09_train.ipynb #48023ba5
 def load_splits(cfg:DINOConfig):
     "(train, knn_bank, knn_test) for `cfg.data`: `SourceImages` datasets of uint8 images and labels."
     if cfg.data == 'shapes':
         train, test = Shapes.splits(cfg.n_train, cfg.n_test, size=cfg.source_size, seed=cfg.seed)
     else:
-        train = _data.get_dataset(cfg.data, train=True, root=cfg.data_root)
-        test = _data.get_dataset(cfg.data, train=False, root=cfg.data_root)
+        train = get_dataset(cfg.data, train=True, root=cfg.data_root, size=cfg.source_size)
+        test = get_dataset(cfg.data, train=False, root=cfg.data_root, size=cfg.source_size)
     train, test = SourceImages(train, cfg.source_size), SourceImages(test, cfg.source_size)
     g = torch.Generator().manual_seed(cfg.seed)
     bank = torch.utils.data.Subset(train, torch.randperm(len(train), generator=g)[:cfg.knn_train].tolist())
     test = torch.utils.data.Subset(test, torch.randperm(len(test), generator=g)[:cfg.knn_test].tolist())
     return train, bank, test
 
-# %% ../nbs/09_train.ipynb #d1e5fecd
+# %% ../nbs/09_train.ipynb #659c0af6
 def epoch_batches(ds:torch.utils.data.Dataset, # `SourceImages`
                   batch_size:int, epoch:int, seed:int,
                   rank:int=0, world:int=1, # this process and the number of processes
@@ -212,7 +211,7 @@ def epoch_batches(ds:torch.utils.data.Dataset, # `SourceImages`
                                      num_workers=num_workers, persistent_workers=False)
     for imgs, _ in dl: yield imgs
 
-# %% ../nbs/09_train.ipynb #a85e01d8
+# %% ../nbs/09_train.ipynb #acca9bd1
 class MultiCropWrapper(nn.Module):
     "Backbone then head over a list of crops; consecutive crops of one resolution share a backbone pass."
     def __init__(self, backbone:nn.Module, head:nn.Module):
@@ -228,7 +227,7 @@ class MultiCropWrapper(nn.Module):
             start = end
         return self.head(torch.cat(feats))              # (n_crops·B, K)
 
-# %% ../nbs/09_train.ipynb #f7f0bd37
+# %% ../nbs/09_train.ipynb #046b4559
 ARCHS = {'vit_tiny': vit_tiny, 'vit_small': vit_small, 'vit_base': vit_base}
 
 def build_backbone(cfg:DINOConfig, drop_path_rate:float=0.):
@@ -249,7 +248,7 @@ class DINO(nn.Module):
         self.teacher.requires_grad_(False)
         self.center = Center(cfg.out_dim, momentum=cfg.center_momentum)
 
-# %% ../nbs/09_train.ipynb #4eabe4cf
+# %% ../nbs/09_train.ipynb #fbab0478
 def param_groups(model:nn.Module) -> list:
     "Two AdamW groups: weights with weight decay, then biases and norm parameters without."
     decay, no_decay = [], []
@@ -274,7 +273,7 @@ def make_schedules(cfg:DINOConfig, iters_per_epoch:int, world:int=1) -> Schedule
         teacher_temp=teacher_temp_schedule(cfg.warmup_teacher_temp, cfg.teacher_temp, cfg.warmup_teacher_temp_epochs,
                                            epochs=cfg.epochs, iters_per_epoch=iters_per_epoch))
 
-# %% ../nbs/09_train.ipynb #1975bf26
+# %% ../nbs/09_train.ipynb #c12db674
 class NonFiniteLoss(FloatingPointError):
     "The loss became NaN or infinite: training stops, the last good checkpoint stays."
 
@@ -317,7 +316,7 @@ def train_step(dino:DINO, # student, teacher and centre
     dino.center.update(t_out)                                           # the centre step
     return diag
 
-# %% ../nbs/09_train.ipynb #13e2c3db
+# %% ../nbs/09_train.ipynb #df766bd2
 CKPT_FORMAT = 'dino_nb.train/1'
 # fields that may differ between a run and the checkpoint it resumes from
 RESUMABLE_CHANGES = {'epochs', 'device', 'precision', 'num_workers', 'progress', 'out_dir', 'data_root',
@@ -357,7 +356,7 @@ def check_resumable(saved:dict, cfg:DINOConfig, path):
         raise ValueError(f"cannot resume from {path}: the settings differ ({lines}). Use the same settings, "
                          f"another out_dir, or resume=False to start afresh.")
 
-# %% ../nbs/09_train.ipynb #c2b612b7
+# %% ../nbs/09_train.ipynb #539ab846
 ITER_KEYS = ('loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy', 'lr', 'wd', 'momentum', 'teacher_temp')
 EPOCH_KEYS = ('epoch', 'loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy', 'knn_teacher', 'knn_student',
               'seconds', 'images_per_s')
@@ -388,7 +387,7 @@ def plot_history(history:dict, fig=None):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_train.ipynb #37cc5dc9
+# %% ../nbs/09_train.ipynb #057fdb33
 class CollapseWarning(UserWarning):
     "The teacher's outputs are collapsing."
 
@@ -406,7 +405,7 @@ def collapse_message(teacher_entropy:float, # mean h(P_t) over images
                 ).format(batch_entropy, log_K)
     return ''
 
-# %% ../nbs/09_train.ipynb #7bee479e
+# %% ../nbs/09_train.ipynb #00fcc786
 def init_distributed(device:torch.device) -> tuple:
     "(rank, world size): joins the process group when launched by torchrun with several processes."
     world = int(os.environ.get('WORLD_SIZE', 1))
@@ -416,7 +415,7 @@ def init_distributed(device:torch.device) -> tuple:
         if device.type == 'cuda': torch.cuda.set_device(device)
     return dist.get_rank(), dist.get_world_size()
 
-# %% ../nbs/09_train.ipynb #e0bdc76b
+# %% ../nbs/09_train.ipynb #b8868aa5
 class EvalImages(torch.utils.data.Dataset):
     "uint8 (image, label) pairs seen as normalised float images of side `size`: the k-NN's view."
     def __init__(self, ds, size:int, # uint8 (image, label) pairs; the side of the images it yields
@@ -437,12 +436,12 @@ def knn_eval(backbone:nn.Module, bank, test, # the network and the `EvalImages` 
     was = backbone.training
     backbone.eval()
     with autocast(device, precision):
-        fb, lb = extract_features(backbone, bank, device=device)
-        ft, lt = extract_features(backbone, test, device=device)
+        fb, lb = extract_features(backbone, bank, device=device, normalize=False)   # `EvalImages` normalised them
+        ft, lt = extract_features(backbone, test, device=device, normalize=False)
     backbone.train(was)
     return knn_accuracy(fb.float(), lb, ft.float(), lt, k=cfg.knn_k, T=cfg.knn_t)
 
-# %% ../nbs/09_train.ipynb #bbb7d673
+# %% ../nbs/09_train.ipynb #d9f7784d
 def _in_notebook() -> bool:
     try: return type(get_ipython()).__name__ == 'ZMQInteractiveShell'   # noqa: F821 (IPython's builtin)
     except NameError: return False
@@ -489,7 +488,7 @@ class Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/09_train.ipynb #a891d2ec
+# %% ../nbs/09_train.ipynb #99c718c6
 @dataclass
 class FitResult:
     "What `fit` returns: config, networks, history and run folder."
@@ -532,7 +531,7 @@ class FitResult:
         "The training curves."
         return plot_history(self.history)
 
-# %% ../nbs/09_train.ipynb #3e94c541
+# %% ../nbs/09_train.ipynb #243c7a61
 def _run_dir(cfg:DINOConfig) -> Path:
     if cfg.out_dir: return Path(cfg.out_dir)
     return Path('runs') / f"{Path(str(cfg.data)).name}-{cfg.preset}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -565,7 +564,7 @@ def _record(history:dict, diags:list, epoch:int, seconds:float, images:int, knn:
     ep['epoch'].append(epoch); ep['seconds'].append(seconds); ep['images_per_s'].append(images / max(seconds, 1e-9))
     ep['knn_teacher'].append(knn[0]); ep['knn_student'].append(knn[1])
 
-# %% ../nbs/09_train.ipynb #1855a8f0
+# %% ../nbs/09_train.ipynb #6b4afb3e
 @dataclass
 class Run:
     "Everything one training run carries from step to step."
@@ -595,7 +594,7 @@ def setup_run(data, cfg:DINOConfig) -> Run:
     return Run(res, student, opt, scaler, crop, make_schedules(cfg, ipe, world), train, bank, test,
                ipe, rank, world, device, precision)
 
-# %% ../nbs/09_train.ipynb #9a6083ae
+# %% ../nbs/09_train.ipynb #7711f979
 def fit(data='shapes', # 'shapes', 'cifar10', 'stl10', a folder of images, or a Dataset of (image, label)
         preset:str=None, # a name in `PRESETS` (None: 'gpu-small' on CUDA, else 'cpu-tiny')
         resume:bool=False, # continue from `out_dir/checkpoint.pth` when there is one
@@ -656,20 +655,17 @@ def end_epoch(run:Run, epoch:int, diags:list, seconds:float, images:int):
     if msg and epoch > 0: warnings.warn(msg, CollapseWarning)
     save_checkpoint(run.ckpt, run.res.state(epoch + 1, run.opt, run.scaler))
 
-# %% ../nbs/09_train.ipynb #fdaf6e02
+# %% ../nbs/09_train.ipynb #584a89ee
 def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
     "k-NN accuracy (%) of raw pixels and of the run's network at its random initialisation."
     cfg, device = res.cfg, torch.device(device)
-    def pixels(ds):
-        x = torch.stack([ds[i][0] for i in range(len(ds))])
-        return F.normalize(rearrange(x, 'n c h w -> n (c h w)'), dim=-1), torch.tensor([ds[i][1] for i in range(len(ds))])
-    (fb, lb), (ft, lt) = pixels(res.bank), pixels(res.test)
+    (fb, lb), (ft, lt) = raw_pixel_features(res.bank.ds), raw_pixel_features(res.test.ds)   # the uint8 images
     torch.manual_seed(cfg.seed)
     init = DINO(cfg).teacher.backbone.to(device)                 # the same seed: the run's starting weights
     return {'raw pixels': knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t),
             'random init': knn_eval(init, res.bank, res.test, cfg, device, precision)}
 
-# %% ../nbs/09_train.ipynb #ff45837e
+# %% ../nbs/09_train.ipynb #fa01ba85
 def plot_attention(backbone:nn.Module, # a trained ViT backbone
                    images:torch.Tensor, # (B, 3, H, W) normalised images
                    n:int=8): # how many images to show
@@ -703,7 +699,7 @@ def write_run_folder(res:FitResult, base:dict=None) -> Path:
         fig = plot_attention(res.teacher, imgs); fig.savefig(out / 'attention.png', dpi=110); plt.close(fig)
     return out
 
-# %% ../nbs/09_train.ipynb #05e5cf5a
+# %% ../nbs/09_train.ipynb #53e43046
 def _parse_value(text:str):
     "A `--set` value: a number, a bool, a tuple (comma-separated) or a string."
     if ',' in text: return tuple(_parse_value(t) for t in text.split(','))
