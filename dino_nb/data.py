@@ -9,7 +9,7 @@ __all__ = ['POLYGONS', 'SHAPE_NAMES', 'BACKGROUNDS', 'IMAGENET_MEAN', 'IMAGENET_
            'render_shapes', 'Shapes', 'show_images', 'photo_names', 'download', 'photo_path', 'load_photo',
            'square_transform', 'reachable', 'ImageFolderDataset', 'get_dataset']
 
-# %% ../nbs/00_data.ipynb #06fdac6c
+# %% ../nbs/00_data.ipynb #44486972
 import math, os, socket, threading, urllib.error, urllib.request
 from pathlib import Path
 import torch
@@ -19,7 +19,7 @@ from torch.utils.data import Dataset
 from einops import rearrange, reduce, repeat
 import matplotlib.pyplot as plt
 
-# %% ../nbs/00_data.ipynb #d3c04899
+# %% ../nbs/00_data.ipynb #df706645
 def regular_polygon(
     n,                # number of vertices
     r=1.,             # circumradius
@@ -39,7 +39,7 @@ def star_polygon(
     r = torch.tensor([r_out, r_in]).repeat(n)
     return torch.stack([r * a.cos(), r * a.sin()], -1)
 
-# %% ../nbs/00_data.ipynb #7cd922d4
+# %% ../nbs/00_data.ipynb #a164242c
 _w, _e = 0.3, 0.95
 POLYGONS = {
     'triangle': regular_polygon(3, 1.0),
@@ -54,7 +54,7 @@ POLYGONS = {
 }
 SHAPE_NAMES = ('circle', 'ring', 'crescent') + tuple(POLYGONS)
 
-# %% ../nbs/00_data.ipynb #670280f4
+# %% ../nbs/00_data.ipynb #17e3d35a
 def inside_polygon(
     u,     # points (..., 2)
     verts, # polygon vertices (V, 2), in order
@@ -67,7 +67,7 @@ def inside_polygon(
         inside ^= ((yi > y) != (yj > y)) & (x < (xj - xi) * (y - yi) / (yj - yi) + xi)
     return inside
 
-# %% ../nbs/00_data.ipynb #f054f79c
+# %% ../nbs/00_data.ipynb #ab433b17
 def inside_shape(
     name, # one of SHAPE_NAMES
     u,    # points in the shape's unit frame (..., 2)
@@ -80,7 +80,7 @@ def inside_shape(
     if name in POLYGONS: return inside_polygon(u, POLYGONS[name])
     raise ValueError(f'unknown shape {name!r}; choose from {SHAPE_NAMES}')
 
-# %% ../nbs/00_data.ipynb #e947cb38
+# %% ../nbs/00_data.ipynb #5727341d
 BACKGROUNDS = ('plain', 'gradient', 'stripes', 'noise')
 
 def _uniform(gen, shape, lo, hi):
@@ -94,7 +94,7 @@ def _far_colour(fg, contrast, gen):
     hi = torch.where(fg >= 0.5, fg - contrast, torch.ones_like(fg))
     return lo + t * (hi - lo).clamp(min=0)
 
-# %% ../nbs/00_data.ipynb #bd7790e6
+# %% ../nbs/00_data.ipynb #e256f000
 def sample_shape_params(
     n,                   # number of images
     n_classes,           # number of shape classes
@@ -121,13 +121,13 @@ def sample_shape_params(
              blob_angle=_uniform(gen, (n, clutter), 0, math.pi), blob_colour=torch.rand(n, clutter, 3, generator=gen))
     return p
 
-# %% ../nbs/00_data.ipynb #8631aa10
+# %% ../nbs/00_data.ipynb #ede435ab
 def pixel_grid(size):
     "Pixel centres of a `size`×`size` image in [-1, 1]: (size, size, 2), (x, y)."
     c = (torch.arange(size) + 0.5) / size * 2 - 1
     return torch.stack(torch.meshgrid(c, c, indexing='xy'), -1)
 
-# %% ../nbs/00_data.ipynb #ddd005ae
+# %% ../nbs/00_data.ipynb #3cc6f45e
 def background_weights(
     p,    # params of a chunk (from sample_shape_params)
     size, # side of the image in pixels
@@ -144,7 +144,7 @@ def background_weights(
     w = torch.stack([maps[k] for k in kinds], 1)  # (B, kinds, H, W)
     return w.gather(1, repeat(p['bg_kind'], 'b -> b 1 h w', h=size, w=size))
 
-# %% ../nbs/00_data.ipynb #82578428
+# %% ../nbs/00_data.ipynb #bfd7632d
 _stamp_cache = {}
 
 def shape_stamps(
@@ -162,7 +162,7 @@ def disc_stamp(res=64, soft=0.15):
     "A unit disc whose edge fades over the outer `soft` of its radius: (1, res, res)."
     return ((1 - pixel_grid(res).norm(dim=-1)) / soft).clamp(0, 1)[None]
 
-# %% ../nbs/00_data.ipynb #aa42e878
+# %% ../nbs/00_data.ipynb #c27a4640
 def frame_matrix(
     centre, # (B, 2)
     angle,  # (B,)
@@ -198,7 +198,7 @@ def stamp_lookup(
     s = F.grid_sample(stamps[None, None], rearrange(g, 'b h w i -> 1 b h w i'), mode=mode, align_corners=False)
     return rearrange(s, '1 1 b h w -> b h w')
 
-# %% ../nbs/00_data.ipynb #fd90167f
+# %% ../nbs/00_data.ipynb #b82ac89c
 def blend(
     img,    # (B, 3, H, W)
     alpha,  # (B, H, W) coverage in [0, 1]
@@ -220,7 +220,7 @@ def blob_alphas(
     used = torch.arange(J) < rearrange(p['n_blobs'], 'b -> b 1')  # (B, J)
     return rearrange(a, '(b j) h w -> b j h w', b=B) * rearrange(used, 'b j -> b j 1 1')
 
-# %% ../nbs/00_data.ipynb #cbf9cbef
+# %% ../nbs/00_data.ipynb #c69179cb
 def render_shapes(
     p,               # params of a chunk (from sample_shape_params)
     size,            # output side in pixels
@@ -237,7 +237,7 @@ def render_shapes(
     alpha = F.avg_pool2d(inside[:, None].float(), supersample)[:, 0]              # coverage of each pixel
     return blend(img, alpha, p['fg']), alpha >= 0.5
 
-# %% ../nbs/00_data.ipynb #1bbc37b9
+# %% ../nbs/00_data.ipynb #7c389fbe
 class Shapes(Dataset):
     "Procedural labelled images of shapes on cluttered backgrounds, with object masks; seeded and deterministic."
     def __init__(self,
@@ -289,7 +289,7 @@ class Shapes(Dataset):
         "A (train, test) pair that never overlaps; `kwargs` go to both."
         return cls(n_train, size, seed, 'train', **kwargs), cls(n_test, size, seed, 'test', **kwargs)
 
-# %% ../nbs/00_data.ipynb #d3f700df
+# %% ../nbs/00_data.ipynb #29c79ce9
 def _check_shapes_args(classes, background, split, scale, n, size):
     "Raise a clear ValueError for bad `Shapes` arguments."
     bad = [c for c in classes if c not in SHAPE_NAMES]
@@ -300,7 +300,7 @@ def _check_shapes_args(classes, background, split, scale, n, size):
     if not 0 < scale[0] <= scale[1] <= 1: raise ValueError(f'scale must be (min, max) with 0 < min <= max <= 1, got {scale}')
     if n < 1 or size < 4: raise ValueError(f'need n >= 1 and size >= 4, got n={n}, size={size}')
 
-# %% ../nbs/00_data.ipynb #dd9c768a
+# %% ../nbs/00_data.ipynb #305bc28f
 def _to_hwc(img):
     "A PIL image or a CHW/HW tensor (uint8 or float) as an HWC float array for imshow."
     if isinstance(img, Image.Image): return img
@@ -309,7 +309,7 @@ def _to_hwc(img):
     if x.ndim == 3 and x.shape[0] == 1: x = x[0]
     return (rearrange(x, 'c h w -> h w c') if x.ndim == 3 else x).clamp(0, 1).numpy()
 
-# %% ../nbs/00_data.ipynb #3f2840c2
+# %% ../nbs/00_data.ipynb #0b3d5d3e
 def show_images(
     images,        # (B, C, H, W) tensor (uint8 or float in [0, 1]), or a list of PIL images / CHW tensors
     labels=None,   # titles: ints (names from `classes`) or strings
@@ -333,11 +333,11 @@ def show_images(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #45b9dd6d
+# %% ../nbs/00_data.ipynb #2a5f4945
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
-# %% ../nbs/00_data.ipynb #28436d2b
+# %% ../nbs/00_data.ipynb #0789c1bd
 PHOTOS = ('astronaut', 'cat', 'coffee', 'rocket')
 PHOTO_URL = 'https://raw.githubusercontent.com/dino-nb/dino_nb/main/images/{}.jpg'
 
@@ -354,7 +354,7 @@ def _cache_dir():
     "Where downloaded photos are kept."
     return Path(os.environ.get('DINO_NB_CACHE', Path.home() / '.cache' / 'dino_nb'))
 
-# %% ../nbs/00_data.ipynb #fe5d6846
+# %% ../nbs/00_data.ipynb #22047726
 def download(
     url,        # what to fetch
     dest,       # the file to write
@@ -382,7 +382,7 @@ def photo_path(
         if (d / f'{name}.jpg').exists(): return d / f'{name}.jpg'
     return download(PHOTO_URL.format(name), _cache_dir() / f'{name}.jpg')
 
-# %% ../nbs/00_data.ipynb #a3847a55
+# %% ../nbs/00_data.ipynb #da59d627
 def load_photo(
     name_or_path,  # one of photo_names(), or a path to an image file
     size=None,     # resize so that the shorter side is `size` px (default: as stored)
@@ -406,7 +406,7 @@ def _open_image(path):
     except (UnidentifiedImageError, OSError) as e:
         raise ValueError(f'cannot read image file {path}: {e}. Remove or replace it.') from None
 
-# %% ../nbs/00_data.ipynb #5110546b
+# %% ../nbs/00_data.ipynb #a307e6ac
 def square_transform(
     size, # side of the output
 ):
@@ -414,7 +414,7 @@ def square_transform(
     from torchvision.transforms import v2
     return v2.Compose([v2.ToImage(), v2.Resize(size, antialias=True), v2.CenterCrop(size), v2.ToDtype(torch.float32, scale=True)])
 
-# %% ../nbs/00_data.ipynb #4c999aec
+# %% ../nbs/00_data.ipynb #a82cee69
 def reachable(
     url,          # any URL: only its host and port are used
     timeout=5.,   # seconds, DNS lookup included
@@ -429,7 +429,7 @@ def reachable(
     t.start(); t.join(timeout)
     return bool(ok)
 
-# %% ../nbs/00_data.ipynb #0c254889
+# %% ../nbs/00_data.ipynb #fa6a4b4f
 _TV = {'cifar10': ('CIFAR10', 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', 32, '170 MB'),
        'stl10': ('STL10', 'http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz', 96, '2.6 GB')}
 
@@ -451,7 +451,7 @@ def _torchvision_dataset(name, train, root, download, transform, unlabeled=False
     except (OSError, RuntimeError) as e: raise ConnectionError(f'downloading {name} failed: {e}. {what}') from None
     finally: socket.setdefaulttimeout(old)
 
-# %% ../nbs/00_data.ipynb #aab12825
+# %% ../nbs/00_data.ipynb #f6e029f7
 class ImageFolderDataset(Dataset):
     "Images in `root/class_name/*.jpg|png|...`: (transform(image), class index)."
     EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -478,7 +478,7 @@ class ImageFolderDataset(Dataset):
         img = _open_image(path)
         return (self.transform(img) if self.transform else img), label
 
-# %% ../nbs/00_data.ipynb #b44908a1
+# %% ../nbs/00_data.ipynb #51d60841
 def _folder_split(path, train):
     "The folder to read: path/train and path/test (or val) if present, else `path` itself."
     path = Path(path)

@@ -6,7 +6,7 @@
 __all__ = ['extract_features', 'knn_scores', 'knn_classify', 'knn_accuracy', 'linear_probe', 'raw_pixel_features',
            'knn_baselines', 'format_table']
 
-# %% ../nbs/08_knn.ipynb #7f6daeb3
+# %% ../nbs/08_knn.ipynb #2c8f160e
 import contextlib
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ from torch import nn
 from einops import rearrange, reduce
 from .data import IMAGENET_MEAN, IMAGENET_STD
 
-# %% ../nbs/08_knn.ipynb #0a1452eb
+# %% ../nbs/08_knn.ipynb #675fcb7a
 def _batches(data, batch_size):
     "(images, labels) batches of a dataset; in-memory uint8 datasets (like Shapes) are sliced directly."
     imgs, labels = getattr(data, 'images', None), getattr(data, 'labels', None)
@@ -31,7 +31,7 @@ def _prepare(x, device, normalize):
     mean, std = (torch.tensor(v, device=device)[:, None, None] for v in (IMAGENET_MEAN, IMAGENET_STD))
     return (x - mean) / std
 
-# %% ../nbs/08_knn.ipynb #6455fa5f
+# %% ../nbs/08_knn.ipynb #6f720566
 def extract_features(
     model,           # backbone: (B, 3, H, W) -> (B, D)
     data,            # map-style dataset of (image tensor, label); uint8 or float images
@@ -54,7 +54,7 @@ def extract_features(
     finally: model.train(was_training)
     return torch.cat(feats), torch.cat(labels).long()   # concatenated outside inference mode: usable with autograd
 
-# %% ../nbs/08_knn.ipynb #ef9e43f4
+# %% ../nbs/08_knn.ipynb #05df83d4
 def knn_scores(
     train_feats,   # (N, D) L2-normalised
     train_labels,  # (N,) class indices
@@ -90,7 +90,7 @@ def knn_accuracy(
     pred = knn_classify(train_feats, train_labels, test_feats, k, T, n_classes, chunk)
     return 100. * (pred == test_labels).float().mean().item()
 
-# %% ../nbs/08_knn.ipynb #a88de1a0
+# %% ../nbs/08_knn.ipynb #06700bea
 @contextlib.contextmanager
 def _one_thread():
     "Run torch on one CPU thread inside the block: for many tiny ops, thread hand-offs cost more than they give."
@@ -110,7 +110,8 @@ def linear_probe(
     seed=0,        # initialisation seed
 ):
     "Top-1 test accuracy (%) of a logistic regression trained on frozen features."
-    with _one_thread(): return _train_probe(train_feats, train_labels, test_feats, test_labels, epochs, lr, wd, seed)
+    small = train_feats.numel() < 2**21   # e.g. 5000 × 384: one thread; raw pixels (5000 × 3072): all threads
+    with (_one_thread() if small else contextlib.nullcontext()): return _train_probe(train_feats, train_labels, test_feats, test_labels, epochs, lr, wd, seed)
 
 def _train_probe(train_feats, train_labels, test_feats, test_labels, epochs, lr, wd, seed):
     "The body of `linear_probe`."
@@ -126,7 +127,7 @@ def _train_probe(train_feats, train_labels, test_feats, test_labels, epochs, lr,
             opt.zero_grad(); loss.backward(); opt.step()
     with torch.no_grad(): return 100. * ((xte @ W + b).argmax(1) == test_labels).float().mean().item()
 
-# %% ../nbs/08_knn.ipynb #55bc0b70
+# %% ../nbs/08_knn.ipynb #58b36652
 def raw_pixel_features(
     data,            # map-style dataset of (image tensor, label)
     batch_size=1024, # images per step
@@ -138,7 +139,7 @@ def raw_pixel_features(
         feats.append(F.normalize(x - x.mean(1, keepdim=True), dim=1)); labels.append(torch.as_tensor(y))
     return torch.cat(feats), torch.cat(labels).long()
 
-# %% ../nbs/08_knn.ipynb #8784143b
+# %% ../nbs/08_knn.ipynb #51d9fbcd
 def _evaluate(ftr, ltr, fte, lte, k, T, probe):
     "One row of the table: k-NN (and linear-probe) accuracy."
     row = {'k-NN': knn_accuracy(ftr, ltr, fte, lte, k, T)}
