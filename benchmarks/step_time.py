@@ -11,7 +11,7 @@ import argparse, json, os, time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from dino_nb.train import DINO, get_config, make_schedules, param_groups, pick_device, pick_precision, autocast, train_step
+from dino_nb.train import make_optimizer, DINO, get_config, make_schedules, param_groups, pick_device, pick_precision, autocast, train_step
 
 def matmul_peak(dtype, device, n=2048, reps=20) -> float:
     "Best FLOP/s of an n×n matmul in `dtype`."
@@ -36,7 +36,7 @@ def bench(preset='bench-tiny', precision='auto', steps=10, warmup=3, device='aut
     dev = pick_device(device); prec = pick_precision(dev, precision)
     torch.manual_seed(0)
     dino = DINO(cfg).to(dev)
-    opt = torch.optim.AdamW(param_groups(dino.student))
+    opt = make_optimizer(dino.student, dev)                     # as `fit` builds it (fused AdamW where torch has it)
     scaler = torch.amp.GradScaler(dev.type) if prec == 'fp16' else None
     sched = make_schedules(cfg, iters_per_epoch=steps + warmup + 1)
     crops, amp = make_crops(cfg, dev), autocast(dev, prec)
@@ -54,7 +54,7 @@ def bench(preset='bench-tiny', precision='auto', steps=10, warmup=3, device='aut
         times.append(time.perf_counter() - t)
     sec = sorted(times)[len(times) // 2]              # median
     peaks = {'bf16': matmul_peak(torch.bfloat16, dev), 'fp32': matmul_peak(torch.float32, dev)}
-    res = {'config': preset, 'device': str(dev), 'precision': prec, 'threads': torch.get_num_threads(),
+    res = {'config': preset, 'device': str(dev), 'precision': prec, 'threads': torch.get_num_threads(), 'fused_adamw': bool(opt.defaults.get('fused')),
            'ms_per_step': 1e3 * sec, 'images_per_s': cfg.batch_size / sec, 'gflop_per_step': flops / 1e9,
            'gflop_per_s': flops / sec / 1e9, 'peak_bf16_tflops': peaks['bf16'] / 1e12, 'peak_fp32_tflops': peaks['fp32'] / 1e12,
            'share_of_bf16_peak': flops / sec / peaks['bf16'], 'share_of_fp32_peak': flops / sec / peaks['fp32'],
@@ -69,8 +69,10 @@ if __name__ == '__main__':
     ap.add_argument('--device', default='auto')
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--batch-size', type=int)
+    ap.add_argument('--threads', type=int, help='torch threads (default: torch\'s choice)')
     ap.add_argument('--json', action='store_true', help='print one JSON object')
     a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
     over = {'batch_size': a.batch_size} if a.batch_size else {}
     r = bench(a.config, a.precision, a.steps, device=a.device, **over)
     if a.json: print(json.dumps(r, indent=1))

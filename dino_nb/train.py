@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['PRESETS', 'ARCHS', 'CKPT_FORMAT', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', 'DINOConfig', 'get_config',
            'cpu_has_bf16', 'pick_device', 'pick_precision', 'autocast', 'to_uint8', 'SourceImages', 'load_splits',
-           'epoch_batches', 'MultiCropWrapper', 'build_backbone', 'DINO', 'param_groups', 'Schedules', 'make_schedules',
-           'NonFiniteLoss', 'clip_gradients', 'train_step', 'save_checkpoint', 'load_checkpoint', 'check_resumable',
-           'new_history', 'plot_history', 'CollapseWarning', 'collapse_message', 'init_distributed', 'EvalImages',
-           'knn_eval', 'Progress', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines',
-           'plot_attention', 'write_run_folder', 'cli_parser', 'main']
+           'epoch_batches', 'MultiCropWrapper', 'build_backbone', 'DINO', 'param_groups', 'make_optimizer', 'Schedules',
+           'make_schedules', 'NonFiniteLoss', 'clip_gradients', 'train_step', 'save_checkpoint', 'load_checkpoint',
+           'check_resumable', 'new_history', 'plot_history', 'CollapseWarning', 'collapse_message', 'init_distributed',
+           'EvalImages', 'knn_eval', 'Progress', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch', 'end_epoch',
+           'baselines', 'plot_attention', 'write_run_folder', 'cli_parser', 'main']
 
-# %% ../nbs/09_train.ipynb #1afaa52c
+# %% ../nbs/09_train.ipynb #88360986
 import argparse, contextlib, dataclasses, json, math, os, random, sys, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -30,7 +30,7 @@ from .loss import DINOHead, dino_loss_and_diagnostics
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
 from .evaluate import extract_features, knn_accuracy, raw_pixel_features
 
-# %% ../nbs/09_train.ipynb #d15e8a39
+# %% ../nbs/09_train.ipynb #f08a5850
 @dataclass
 class DINOConfig:
     "Every knob of a DINO run: the defaults are the official recipe (ViT-S/16, 224/96 crops, 100 epochs)."
@@ -89,7 +89,7 @@ class DINOConfig:
     out_dir: str = ''                 # run folder; '' picks runs/<data>-<preset>-<time>
     preset: str = ''                  # the preset it came from (filled in by `get_config`)
 
-# %% ../nbs/09_train.ipynb #bdd27c28
+# %% ../nbs/09_train.ipynb #855bfdd1
 PRESETS = {
     'gpu-small': dict(arch='vit_small', patch_size=16, global_size=224, local_size=96, n_local=10,
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
@@ -115,7 +115,7 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
     for k in ('global_scale', 'local_scale'): setattr(cfg, k, tuple(getattr(cfg, k)))
     return cfg
 
-# %% ../nbs/09_train.ipynb #c28f6897
+# %% ../nbs/09_train.ipynb #5f01527e
 def cpu_has_bf16() -> bool:
     "True when this CPU multiplies bf16 matrices natively (AVX512-BF16 or AMX)."
     cpu = getattr(torch, 'cpu', None)
@@ -148,7 +148,7 @@ def autocast(device:torch.device, precision:str):
     dtype = torch.bfloat16 if precision == 'bf16' else torch.float16
     return torch.autocast(device.type, dtype=dtype)
 
-# %% ../nbs/09_train.ipynb #9bc5a2b1
+# %% ../nbs/09_train.ipynb #95d37749
 def to_uint8(img, # a PIL image, or a CHW tensor (float in [0, 1] or uint8)
              size:int, # side of the square output
             ) -> torch.Tensor:
@@ -181,7 +181,7 @@ class SourceImages(torch.utils.data.Dataset):
         img, label = self.ds[i]
         return to_uint8(img, self.size), int(label)
 
-# %% ../nbs/09_train.ipynb #52bd81b8
+# %% ../nbs/09_train.ipynb #98671d45
 def load_splits(cfg:DINOConfig):
     "(train, knn_bank, knn_test) for `cfg.data`: `SourceImages` datasets of uint8 images and labels."
     if cfg.data == 'shapes':
@@ -195,7 +195,7 @@ def load_splits(cfg:DINOConfig):
     test = torch.utils.data.Subset(test, torch.randperm(len(test), generator=g)[:cfg.knn_test].tolist())
     return train, bank, test
 
-# %% ../nbs/09_train.ipynb #2a6a3586
+# %% ../nbs/09_train.ipynb #a4e265e1
 def epoch_batches(ds:torch.utils.data.Dataset, # `SourceImages`
                   batch_size:int, epoch:int, seed:int,
                   rank:int=0, world:int=1, # this process and the number of processes
@@ -211,7 +211,7 @@ def epoch_batches(ds:torch.utils.data.Dataset, # `SourceImages`
                                      num_workers=num_workers, persistent_workers=False)
     for imgs, _ in dl: yield imgs
 
-# %% ../nbs/09_train.ipynb #6154626c
+# %% ../nbs/09_train.ipynb #e1d70f38
 class MultiCropWrapper(nn.Module):
     "Backbone then head over a list of crops; consecutive crops of one resolution share a backbone pass."
     def __init__(self, backbone:nn.Module, head:nn.Module):
@@ -227,7 +227,7 @@ class MultiCropWrapper(nn.Module):
             start = end
         return self.head(torch.cat(feats))              # (n_crops·B, K)
 
-# %% ../nbs/09_train.ipynb #ceb4852e
+# %% ../nbs/09_train.ipynb #c93a888f
 ARCHS = {'vit_tiny': vit_tiny, 'vit_small': vit_small, 'vit_base': vit_base}
 
 def build_backbone(cfg:DINOConfig, drop_path_rate:float=0.):
@@ -248,7 +248,7 @@ class DINO(nn.Module):
         self.teacher.requires_grad_(False)
         self.center = Center(cfg.out_dim, momentum=cfg.center_momentum)
 
-# %% ../nbs/09_train.ipynb #7b698e5f
+# %% ../nbs/09_train.ipynb #7bc05e44
 def param_groups(model:nn.Module) -> list:
     "Two AdamW groups: weights with weight decay, then biases and norm parameters without."
     decay, no_decay = [], []
@@ -256,6 +256,12 @@ def param_groups(model:nn.Module) -> list:
         if not p.requires_grad: continue
         (no_decay if name.endswith('.bias') or p.ndim <= 1 else decay).append(p)
     return [{'params': decay}, {'params': no_decay, 'weight_decay': 0.}]
+
+def make_optimizer(model:nn.Module, device:torch.device) -> torch.optim.AdamW:
+    "AdamW over `param_groups(model)`; the fused kernel where torch has it (CUDA, and the CPU from torch 2.4)."
+    major, minor = (int(v) for v in torch.__version__.split('.')[:2])
+    fused = device.type == 'cuda' or (device.type == 'cpu' and (major, minor) >= (2, 4))
+    return torch.optim.AdamW(param_groups(model), fused=fused)
 
 @dataclass
 class Schedules:
@@ -273,7 +279,7 @@ def make_schedules(cfg:DINOConfig, iters_per_epoch:int, world:int=1) -> Schedule
         teacher_temp=teacher_temp_schedule(cfg.warmup_teacher_temp, cfg.teacher_temp, cfg.warmup_teacher_temp_epochs,
                                            epochs=cfg.epochs, iters_per_epoch=iters_per_epoch))
 
-# %% ../nbs/09_train.ipynb #70284205
+# %% ../nbs/09_train.ipynb #d776a35d
 class NonFiniteLoss(FloatingPointError):
     "The loss became NaN or infinite: training stops, the last good checkpoint stays."
 
@@ -316,7 +322,7 @@ def train_step(dino:DINO, # student, teacher and centre
     dino.center.update(t_out)                                           # the centre step
     return diag
 
-# %% ../nbs/09_train.ipynb #a61060ce
+# %% ../nbs/09_train.ipynb #81c09ad2
 CKPT_FORMAT = 'dino_nb.train/1'
 # fields that may differ between a run and the checkpoint it resumes from
 RESUMABLE_CHANGES = {'epochs', 'device', 'precision', 'num_workers', 'progress', 'out_dir', 'data_root',
@@ -356,7 +362,7 @@ def check_resumable(saved:dict, cfg:DINOConfig, path):
         raise ValueError(f"cannot resume from {path}: the settings differ ({lines}). Use the same settings, "
                          f"another out_dir, or resume=False to start afresh.")
 
-# %% ../nbs/09_train.ipynb #dd12d059
+# %% ../nbs/09_train.ipynb #db94de86
 ITER_KEYS = ('loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy', 'lr', 'wd', 'momentum', 'teacher_temp')
 EPOCH_KEYS = ('epoch', 'loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy', 'knn_teacher', 'knn_student',
               'seconds', 'images_per_s')
@@ -387,7 +393,7 @@ def plot_history(history:dict, fig=None):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_train.ipynb #36f7fdcc
+# %% ../nbs/09_train.ipynb #5651f06e
 class CollapseWarning(UserWarning):
     "The teacher's outputs are collapsing."
 
@@ -405,7 +411,7 @@ def collapse_message(teacher_entropy:float, # mean h(P_t) over images
                 ).format(batch_entropy, log_K)
     return ''
 
-# %% ../nbs/09_train.ipynb #3745a120
+# %% ../nbs/09_train.ipynb #7d9fc81d
 def init_distributed(device:torch.device) -> tuple:
     "(rank, world size): joins the process group when launched by torchrun with several processes."
     world = int(os.environ.get('WORLD_SIZE', 1))
@@ -415,7 +421,7 @@ def init_distributed(device:torch.device) -> tuple:
         if device.type == 'cuda': torch.cuda.set_device(device)
     return dist.get_rank(), dist.get_world_size()
 
-# %% ../nbs/09_train.ipynb #edb6fa47
+# %% ../nbs/09_train.ipynb #b02d15e7
 class EvalImages(torch.utils.data.Dataset):
     "uint8 (image, label) pairs seen as normalised float images of side `size`: the k-NN's view."
     def __init__(self, ds, size:int, # uint8 (image, label) pairs; the side of the images it yields
@@ -441,7 +447,7 @@ def knn_eval(backbone:nn.Module, bank, test, # the network and the `EvalImages` 
     backbone.train(was)
     return knn_accuracy(fb.float(), lb, ft.float(), lt, k=cfg.knn_k, T=cfg.knn_t)
 
-# %% ../nbs/09_train.ipynb #72b2be04
+# %% ../nbs/09_train.ipynb #4c567420
 def _in_notebook() -> bool:
     try: return type(get_ipython()).__name__ == 'ZMQInteractiveShell'   # noqa: F821 (IPython's builtin)
     except NameError: return False
@@ -488,7 +494,7 @@ class Progress:
     def close(self):
         if self.bar is not None: self.bar.close()
 
-# %% ../nbs/09_train.ipynb #209a7e34
+# %% ../nbs/09_train.ipynb #25089cc5
 @dataclass
 class FitResult:
     "What `fit` returns: config, networks, history and run folder."
@@ -531,7 +537,7 @@ class FitResult:
         "The training curves."
         return plot_history(self.history)
 
-# %% ../nbs/09_train.ipynb #e6fce870
+# %% ../nbs/09_train.ipynb #d476a9c0
 def _run_dir(cfg:DINOConfig) -> Path:
     if cfg.out_dir: return Path(cfg.out_dir)
     return Path('runs') / f"{Path(str(cfg.data)).name}-{cfg.preset}-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -564,7 +570,7 @@ def _record(history:dict, diags:list, epoch:int, seconds:float, images:int, knn:
     ep['epoch'].append(epoch); ep['seconds'].append(seconds); ep['images_per_s'].append(images / max(seconds, 1e-9))
     ep['knn_teacher'].append(knn[0]); ep['knn_student'].append(knn[1])
 
-# %% ../nbs/09_train.ipynb #fa9b6651
+# %% ../nbs/09_train.ipynb #c2a204d2
 @dataclass
 class Run:
     "Everything one training run carries from step to step."
@@ -585,7 +591,7 @@ def setup_run(data, cfg:DINOConfig) -> Run:
     if ipe == 0: raise ValueError(f"{len(train)} training images make no batch of {cfg.batch_size}×{world}: lower batch_size")
     dino = DINO(cfg).to(device)
     student = dino.student if world == 1 else nn.parallel.DistributedDataParallel(dino.student)
-    opt = torch.optim.AdamW(param_groups(dino.student))
+    opt = make_optimizer(dino.student, device)
     scaler = torch.amp.GradScaler(device.type) if precision == 'fp16' else None
     crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, cfg.n_local,
                                                      global_scale=cfg.global_scale, local_scale=cfg.local_scale))
@@ -594,7 +600,7 @@ def setup_run(data, cfg:DINOConfig) -> Run:
     return Run(res, student, opt, scaler, crop, make_schedules(cfg, ipe, world), train, bank, test,
                ipe, rank, world, device, precision)
 
-# %% ../nbs/09_train.ipynb #31aefd59
+# %% ../nbs/09_train.ipynb #9ec231d1
 def fit(data='shapes', # 'shapes', 'cifar10', 'stl10', a folder of images, or a Dataset of (image, label)
         preset:str=None, # a name in `PRESETS` (None: 'gpu-small' on CUDA, else 'cpu-tiny')
         resume:bool=False, # continue from `out_dir/checkpoint.pth` when there is one
@@ -655,7 +661,7 @@ def end_epoch(run:Run, epoch:int, diags:list, seconds:float, images:int):
     if msg and epoch > 0: warnings.warn(msg, CollapseWarning)
     save_checkpoint(run.ckpt, run.res.state(epoch + 1, run.opt, run.scaler))
 
-# %% ../nbs/09_train.ipynb #8ecf5510
+# %% ../nbs/09_train.ipynb #a9cbff37
 def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
     "k-NN accuracy (%) of raw pixels and of the run's network at its random initialisation."
     cfg, device = res.cfg, torch.device(device)
@@ -665,7 +671,7 @@ def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
     return {'raw pixels': knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t),
             'random init': knn_eval(init, res.bank, res.test, cfg, device, precision)}
 
-# %% ../nbs/09_train.ipynb #7fe4b403
+# %% ../nbs/09_train.ipynb #6c7b4072
 def plot_attention(backbone:nn.Module, # a trained ViT backbone
                    images:torch.Tensor, # (B, 3, H, W) normalised images
                    n:int=8): # how many images to show
@@ -699,7 +705,7 @@ def write_run_folder(res:FitResult, base:dict=None) -> Path:
         fig = plot_attention(res.teacher, imgs); fig.savefig(out / 'attention.png', dpi=110); plt.close(fig)
     return out
 
-# %% ../nbs/09_train.ipynb #f3abd2ce
+# %% ../nbs/09_train.ipynb #22a9b257
 def _parse_value(text:str):
     "A `--set` value: a number, a bool, a tuple (comma-separated) or a string."
     if ',' in text: return tuple(_parse_value(t) for t in text.split(','))
