@@ -59,6 +59,7 @@ def lab(tmp_path_factory):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / 'config'), JUPYTERLAB_SETTINGS_DIR=str(tmp / 'settings'),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / 'workspaces'), PYTHONPATH=str(REPO))
     env.pop('IN_TEST', None)  # the notebooks run their real defaults, as a reader sees them
+    env.pop('MPLBACKEND', None)  # a forced backend (e.g. Agg) would stop the kernel's inline figures
     log = open(tmp / 'jupyter.log', 'w')
     proc = subprocess.Popen([sys.executable, '-m', 'jupyter', 'lab', '--allow-root', '--no-browser', '--ip=127.0.0.1',
                              f'--port={port}', f'--ServerApp.token={token}', f'--ServerApp.root_dir={tmp / "root"}',
