@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import PowerNorm
 import ipywidgets as widgets
 from IPython.display import display, clear_output
-from .temperature import softmax_t, log_softmax_t, entropy, cross_entropy
+from .temperature import Explorer, softmax_t, log_softmax_t, entropy, cross_entropy
 
 # %% ../nbs/04_centering.ipynb #fd990077
 def _all_reduce_mean(x):
@@ -169,7 +169,7 @@ def plot_centering(result:dict,   # the output of `simulate_centering`
     return artists
 
 # %% ../nbs/04_centering.ipynb #169134b2
-class CenteringExplorer:
+class CenteringExplorer(Explorer):
     "Toggles for centering and sharpening and a momentum slider over `simulate_centering`; the plot updates in place."
     def __init__(self, steps:int=600,       # SGD steps per run
                  momentum:float=0.9,         # initial centre momentum
@@ -199,18 +199,3 @@ class CenteringExplorer:
         update_centering_plot(self.artists, self.result)
         if self._shown: self.redraw()
 
-    def redraw(self):
-        "Draw the figure into the Output widget."
-        with self.out:
-            clear_output(wait=True)
-            display(self.fig)
-
-    @property
-    def widget(self):
-        "The controls above the figure, as a VBox (the figure is drawn into it when first asked for)."
-        if not self._shown:
-            self._shown = True
-            with self.out: display(self.fig)
-        return self._box
-
-    def _ipython_display_(self): display(self.widget)

@@ -15,6 +15,7 @@ from torchvision.transforms.v2 import functional as TF
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 import ipywidgets as widgets
+from .temperature import Explorer
 from IPython.display import display
 
 # %% auto #0
@@ -532,7 +533,7 @@ def show_multicrop(img, # the source: PIL image or (3, H, W) tensor
     return fig
 
 # %% ../nbs/05_multicrop.ipynb #d535f935
-class MultiCropExplorer:
+class MultiCropExplorer(Explorer):
     "Resample the multi-crop of a photo with a button or a seed slider; the figure updates in place."
     def __init__(self, img, # PIL image or (3, H, W) tensor
                  cfg:MultiCropConfig|None=None, # the recipe; None: the paper's
@@ -541,6 +542,7 @@ class MultiCropExplorer:
         self.seed = widgets.IntSlider(value=seed, min=0, max=999, description='seed')
         self.button = widgets.Button(description='resample')
         self.out = widgets.Output()
+        self._box = widgets.VBox([widgets.HBox([self.button, self.seed]), self.out])
         self.fig = show_multicrop(self.img, *self._sample(), self.mc.cfg)
         self.images = [ax.images[0] for ax in self.fig.axes[1:]]
         self.rects = self.fig.axes[0].patches
@@ -555,18 +557,5 @@ class MultiCropExplorer:
 
     def _update(self, change=None):
         update_multicrop(self.fig, *self._sample(), self.mc.cfg)
-        if self._shown: self._redraw()
+        if self._shown: self.redraw()
 
-    def _redraw(self):
-        self.out.clear_output(wait=True)
-        with self.out: display(self.fig)
-
-    @property
-    def widget(self):
-        "The controls above the figure, as a VBox."
-        if not self._shown:
-            self._shown = True
-            with self.out: display(self.fig)
-        return widgets.VBox([widgets.HBox([self.button, self.seed]), self.out])
-
-    def _ipython_display_(self): display(self.widget)

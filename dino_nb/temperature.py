@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['log_softmax_t', 'softmax_t', 'entropy', 'cross_entropy', 'default_logits', 'update_temperature_bars',
-           'plot_temperature', 'TemperatureExplorer']
+           'plot_temperature', 'Explorer', 'TemperatureExplorer']
 
 # %% ../nbs/03_temperature.ipynb #59a1b726
 import math
@@ -97,7 +97,26 @@ def _tau_slider(value, description, lo=-2, hi=1, step=0.01):
     return widgets.FloatLogSlider(value=10 ** exponent, base=10, min=lo, max=hi, step=step, description=description,
                                   readout_format='.3f', style={'description_width': 'initial'})
 
-class TemperatureExplorer:
+class Explorer:
+    "A figure under its controls: subclasses set `.fig`, `.out` (an `ipywidgets.Output`) and `._box` (the VBox)."
+    _shown = False  # the figure is drawn into `.out` only once the widget is on screen
+    def redraw(self):
+        "Draw the figure into the Output widget."
+        with self.out:
+            clear_output(wait=True)
+            display(self.fig)
+
+    @property
+    def widget(self):
+        "The controls above the figure, as a VBox (the figure is drawn into it when first asked for)."
+        if not self._shown:
+            self._shown = True
+            with self.out: display(self.fig)
+        return self._box
+
+    def _ipython_display_(self): display(self.widget)
+
+class TemperatureExplorer(Explorer):
     "Sliders for the teacher and student temperatures over one fixed logit vector; the bars update in place."
     def __init__(self, logits=None,       # (K,) logits; `default_logits()` if None
                  tau_t:float=0.04,         # initial teacher temperature
@@ -116,18 +135,3 @@ class TemperatureExplorer:
         update_temperature_bars(self.bars_t, self.bars_s, self.logits, self.tau_t.value, self.tau_s.value)
         if self._shown: self.redraw()
 
-    def redraw(self):
-        "Draw the figure into the Output widget."
-        with self.out:
-            clear_output(wait=True)
-            display(self.fig)
-
-    @property
-    def widget(self):
-        "The controls above the figure, as a VBox (the figure is drawn into it when first asked for)."
-        if not self._shown:
-            self._shown = True
-            with self.out: display(self.fig)
-        return self._box
-
-    def _ipython_display_(self): display(self.widget)
