@@ -40,6 +40,7 @@ class DINOConfig:
     source_size: int = 256            # images are resized to this square before cropping (Shapes: generated at it)
     n_train: int = 10_000             # Shapes: training images (labels unused by DINO; used only by k-NN)
     n_test: int = 2_000               # Shapes: held-out test images
+    shapes: dict = field(default_factory=dict)  # Shapes: data-design knobs (`clutter`, `background`, `scale`, `classes`, ...)
     # backbone
     arch: str = 'vit_small'           # 'vit_tiny', 'vit_small' or 'vit_base'
     patch_size: int = 16
@@ -56,6 +57,7 @@ class DINOConfig:
     n_local: int = 8
     global_scale: tuple = (0.4, 1.0)
     local_scale: tuple = (0.05, 0.4)
+    augment: dict = field(default_factory=dict) # other `MultiCropConfig` fields: colour jitter, blur, solarisation, ...
     # temperatures and centre
     student_temp: float = 0.1
     warmup_teacher_temp: float = 0.04
@@ -185,7 +187,7 @@ class SourceImages(torch.utils.data.Dataset):
 def load_splits(cfg:DINOConfig):
     "(train, knn_bank, knn_test) for `cfg.data`: `SourceImages` datasets of uint8 images and labels."
     if cfg.data == 'shapes':
-        train, test = Shapes.splits(cfg.n_train, cfg.n_test, size=cfg.source_size, seed=cfg.seed)
+        train, test = Shapes.splits(cfg.n_train, cfg.n_test, size=cfg.source_size, seed=cfg.seed, **cfg.shapes)
     else:
         train = get_dataset(cfg.data, train=True, root=cfg.data_root, size=cfg.source_size)
         test = get_dataset(cfg.data, train=False, root=cfg.data_root, size=cfg.source_size)
@@ -594,7 +596,7 @@ def setup_run(data, cfg:DINOConfig) -> Run:
     opt = make_optimizer(dino.student, device)
     scaler = torch.amp.GradScaler(device.type) if precision == 'fp16' else None
     crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, cfg.n_local,
-                                                     global_scale=cfg.global_scale, local_scale=cfg.local_scale))
+                                                     global_scale=cfg.global_scale, local_scale=cfg.local_scale, **cfg.augment))
     bank, test = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
     res = FitResult(cfg, dino, new_history(math.log(cfg.out_dim)), _run_dir(cfg), bank, test)
     return Run(res, student, opt, scaler, crop, make_schedules(cfg, ipe, world), train, bank, test,
@@ -707,7 +709,10 @@ def write_run_folder(res:FitResult, base:dict=None) -> Path:
 
 # %% ../nbs/09_train.ipynb #22a9b257
 def _parse_value(text:str):
-    "A `--set` value: a number, a bool, a tuple (comma-separated) or a string."
+    "A `--set` value: a JSON object (`{...}`), a number, a bool, a tuple (comma-separated) or a string."
+    if text.lstrip().startswith('{'):
+        try: return json.loads(text)
+        except json.JSONDecodeError as e: raise SystemExit(f"dino-nb: --set value {text!r} is not valid JSON: {e}")
     if ',' in text: return tuple(_parse_value(t) for t in text.split(','))
     if text.lower() in ('true', 'false'): return text.lower() == 'true'
     for kind in (int, float):

@@ -80,3 +80,12 @@ def test_torchrun_two_cpu_processes(tmp_path):
     assert ck['epoch'] == 2 and r.stdout.count('dino_nb: cpu-tiny') == 1       # only rank 0 prints
     # two processes of 64 images: half the iterations per epoch of one process
     assert len(ck['history']['iter']['loss']) == 2 * (256 // (64 * 2))
+
+
+def test_set_takes_json_for_dict_fields():
+    from dino_nb.train import _parse_value, get_config
+    v = _parse_value('{"clutter": 0, "background": ["plain"]}')
+    assert v == {'clutter': 0, 'background': ['plain']}
+    assert get_config('cpu-tiny', shapes=v).shapes == v
+    assert _parse_value('0.4,1') == (0.4, 1) and _parse_value('true') is True
+    with pytest.raises(SystemExit, match='not valid JSON'): _parse_value('{clutter: 0}')
