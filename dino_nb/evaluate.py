@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 from einops import rearrange, reduce
 from .data import IMAGENET_MEAN, IMAGENET_STD
+from .centering import _one_thread  # tiny ops run faster on one thread
 
 # %% ../nbs/08_knn.ipynb #675fcb7a
 def _batches(data, batch_size):
@@ -91,14 +92,6 @@ def knn_accuracy(
     return 100. * (pred == test_labels).float().mean().item()
 
 # %% ../nbs/08_knn.ipynb #06700bea
-@contextlib.contextmanager
-def _one_thread():
-    "Run torch on one CPU thread inside the block: for many tiny ops, thread hand-offs cost more than they give."
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(n)
-
 def linear_probe(
     train_feats,   # (N, D) frozen features
     train_labels,  # (N,)
