@@ -21,6 +21,9 @@ PROBES = {
     'easy-K64-2crop': dict(shapes=EASY, freeze_last_layer=0, out_dim=64, n_local=0),
     'easy-gray':      dict(shapes=EASY, freeze_last_layer=0, augment=dict(gray_p=1.0, brightness=0.6, contrast=0.6)),
     'easy-patch4':    dict(shapes=EASY, freeze_last_layer=0, patch_size=4, n_local=2, augment=STRONG),
+    'easy-K64-strong': dict(shapes=EASY, freeze_last_layer=0, out_dim=64, n_local=0, augment=STRONG),
+    'sharp-slow-teacher': dict(augment=STRONG, freeze_last_layer=0, momentum_teacher=0.996, teacher_temp=0.02,
+                               warmup_teacher_temp=0.02),
 }
 
 def main():
