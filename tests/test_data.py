@@ -62,7 +62,7 @@ def test_missing_without_download(tmp_path):
         data.get_dataset('cifar10', root=tmp_path, download=False)
 
 def test_reachable_never_hangs(monkeypatch):
-    def hang(*a, **k): time.sleep(30)
+    def hang(*a, **k): time.sleep(30); raise OSError('no answer')   # a network that never answers
     monkeypatch.setattr(socket, 'create_connection', hang)
     t = time.time()
     assert data.reachable('https://example.com/x', timeout=0.5) is False
