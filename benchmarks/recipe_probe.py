@@ -11,6 +11,7 @@ import argparse, json, os, time, warnings
 
 EASY = dict(clutter=0, background=['plain'], scale=[0.5, 0.8])        # no distractors, plain backgrounds, big objects
 STRONG = dict(jitter_p=1.0, hue=0.5, saturation=0.8, brightness=0.6, contrast=0.6)  # colour no longer shared by views
+SIMCLR = dict(jitter_p=0.8, hue=0.2, saturation=0.8, brightness=0.8, contrast=0.8)  # SimCLR's colour strength 1.0
 
 PROBES = {
     'default':        {},
@@ -24,6 +25,12 @@ PROBES = {
     'easy-K64-strong': dict(shapes=EASY, freeze_last_layer=0, out_dim=64, n_local=0, augment=STRONG),
     'sharp-slow-teacher': dict(augment=STRONG, freeze_last_layer=0, momentum_teacher=0.996, teacher_temp=0.02,
                                warmup_teacher_temp=0.02),
+    'simclr-colour':  dict(augment=SIMCLR),
+    'simclr-K64-2crop': dict(augment=SIMCLR, out_dim=64, n_local=0),
+    'low-lr':         dict(lr=0.0005),
+    'batch-32':       dict(batch_size=32),
+    'no-warmup':      dict(warmup_epochs=0, freeze_last_layer=0),
+    'slow-teacher':   dict(momentum_teacher=0.996, freeze_last_layer=0),
 }
 
 def main():
