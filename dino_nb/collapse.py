@@ -14,7 +14,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from .temperature import Explorer
-from .train import DINOConfig, get_config, setup_run, train_epoch, end_epoch, Progress, CollapseWarning
+from .train import DINOConfig, get_config, fit, CollapseWarning
 
 # %% ../nbs/11_collapse.ipynb #c2337cd3
 def _tail_mean(values:list, tail:float) -> float:
@@ -40,7 +40,7 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
              sharpening:bool=True, # False: τt = τs = student_temp (0.1 unless overridden)
              teacher_temp:float=None, # a fixed τt (no warm-up); None keeps the preset's
              center_momentum:float=None, # m of the centre; None keeps the preset's
-             momentum_teacher:float=None, # EMA λ (cosine to 1); 0 = no EMA, the teacher copies the student
+             momentum_teacher:float=None, # EMA λ at the start (cosine to 1); 0 = no EMA, the teacher copies the student
              n_local:int=None, # local crops (0: two global crops only); None keeps the preset's
              **overrides): # any other `DINOConfig` field
     "The `fit` overrides of one ablation of the paper."
@@ -52,6 +52,7 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
     if center_momentum is not None: o['center_momentum'] = center_momentum
     if not centering: o['center_momentum'] = 1.0
     if momentum_teacher is not None: o['momentum_teacher'] = momentum_teacher
+    if momentum_teacher == 0: o['momentum_teacher_end'] = 0.   # held at 0: no EMA at all
     if n_local is not None: o['n_local'] = n_local
     return o
 
@@ -78,16 +79,6 @@ def config_matches(saved:dict, # a record's `config_key`
     return all(saved.get(k, default.get(k)) == v for k, v in config_key(cfg).items())
 
 # %% ../nbs/11_collapse.ipynb #587de8b9
-def _train(cfg):
-    "Run `cfg` like `fit` does, with the EMA momentum held at 0 for `momentum_teacher=0`; returns the `FitResult`."
-    run = setup_run(cfg.data, cfg)
-    if cfg.momentum_teacher == 0: run.sched.momentum = np.zeros_like(run.sched.momentum)   # no EMA at all
-    run.prog = Progress(cfg.progress, cfg.epochs * run.ipe)
-    try:
-        for epoch in range(cfg.epochs): end_epoch(run, epoch, *train_epoch(run, epoch))
-    finally: run.prog.close()
-    return run.res
-
 def ablation_run(name:str='', # a label for plots
                  n_points:int=60, # bins kept of each iteration curve
                  preset:str='cpu-tiny', # the `PRESETS` entry it starts from
@@ -96,8 +87,8 @@ def ablation_run(name:str='', # a label for plots
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter('ignore', CollapseWarning)   # collapses are expected here: `collapse_verdict` judges them
-        cfg = get_config(preset, **{'progress': 'none', **overrides, 'out_dir': tmp})
-        h = _train(cfg).history
+        res = fit('shapes', preset, **{'progress': 'none', **overrides, 'out_dir': tmp})
+        cfg, h = res.cfg, res.history
     it, ep = h['iter'], h['epoch']
     knn = [(e, t, s) for e, t, s in zip(ep['epoch'], ep['knn_teacher'], ep['knn_student']) if t is not None]
     return {'name': name, 'setting': {k: getattr(cfg, k) for k in SETTING_KEYS}, 'log_K': h['log_K'],

@@ -65,7 +65,8 @@ class DINOConfig:
     warmup_teacher_temp_epochs: int = 0
     center_momentum: float = 0.9
     # teacher
-    momentum_teacher: float = 0.996   # EMA momentum, cosine to 1 over training
+    momentum_teacher: float = 0.996   # EMA momentum at the start, cosine to `momentum_teacher_end` over training
+    momentum_teacher_end: float = 1.0 # 1: the teacher freezes at the end (the paper); 0 with momentum_teacher=0: no EMA
     # optimisation
     epochs: int = 100
     batch_size: int = 64              # per process
@@ -277,7 +278,7 @@ def make_schedules(cfg:DINOConfig, iters_per_epoch:int, world:int=1) -> Schedule
     return Schedules(
         lr=cosine_schedule(base_lr, cfg.min_lr, *n, warmup_epochs=cfg.warmup_epochs),
         wd=cosine_schedule(cfg.weight_decay, cfg.weight_decay_end, *n),
-        momentum=cosine_schedule(cfg.momentum_teacher, 1., *n),
+        momentum=cosine_schedule(cfg.momentum_teacher, cfg.momentum_teacher_end, *n),
         teacher_temp=teacher_temp_schedule(cfg.warmup_teacher_temp, cfg.teacher_temp, cfg.warmup_teacher_temp_epochs,
                                            epochs=cfg.epochs, iters_per_epoch=iters_per_epoch))
 
