@@ -2,19 +2,28 @@
 
 The step is `dino_nb.train.train_step`: teacher and student forward, loss (fp32), backward, per-parameter
 clipping, AdamW, the EMA step and the centre step, on crops already on the device (augmentation excluded).
-FLOPs are counted once with torch's FlopCounterMode (matmuls and attention, forward and backward); the bf16 and
-fp32 peaks are measured in the same run with square matmuls, so the shares are of this machine, now.
+FLOPs are counted once with torch's FlopCounterMode (matmuls and attention, forward and backward); the fp32 peak
+(and the bf16 peak where the hardware has native bf16: a GPU, or a CPU with AVX512-BF16/AMX) is measured in the same
+run with square matmuls, so the shares are of this machine, now. A CPU without native bf16 only emulates it, slowly:
+there the bf16 peak is skipped (reported as null) instead of spending minutes measuring it.
 
+    python benchmarks/step_time.py                       # the CPU preset (cpu-tiny), as `dino-nb fit` runs it
     python benchmarks/step_time.py --config bench-tiny --json
 """
 import argparse, json, os, time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from dino_nb.train import make_optimizer, DINO, get_config, make_schedules, param_groups, pick_device, pick_precision, autocast, train_step
+from dino_nb.train import make_optimizer, DINO, get_config, make_schedules, pick_device, pick_precision, autocast, train_step, cpu_has_bf16
 
-def matmul_peak(dtype, device, n=2048, reps=20) -> float:
+def has_native_bf16(device) -> bool:
+    "Whether bf16 matmuls run natively on `device` (else they are emulated and not worth timing)."
+    return torch.cuda.is_bf16_supported() if device.type == 'cuda' else device.type == 'cpu' and cpu_has_bf16()
+
+def matmul_peak(dtype, device, n=None, reps=None) -> float:
     "Best FLOP/s of an n×n matmul in `dtype`."
+    n = n or (8192 if device.type == 'cuda' else 1024)   # 1024² already reaches the CPU's peak in ~20 ms a matmul
+    reps = reps or (20 if device.type == 'cuda' else 10)
     a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
     best = float('inf')
     for _ in range(3): a @ b
@@ -31,7 +40,7 @@ def make_crops(cfg, device):
     l = [torch.randn(cfg.batch_size, 3, cfg.local_size, cfg.local_size, device=device) for _ in range(cfg.n_local)]
     return g + l
 
-def bench(preset='bench-tiny', precision='auto', steps=10, warmup=3, device='auto', **over):
+def bench(preset='cpu-tiny', precision='auto', steps=10, warmup=3, device='auto', **over):
     cfg = get_config(preset, **over)
     dev = pick_device(device); prec = pick_precision(dev, precision)
     torch.manual_seed(0)
@@ -53,18 +62,20 @@ def bench(preset='bench-tiny', precision='auto', steps=10, warmup=3, device='aut
         if dev.type == 'cuda': torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     sec = sorted(times)[len(times) // 2]              # median
-    peaks = {'bf16': matmul_peak(torch.bfloat16, dev), 'fp32': matmul_peak(torch.float32, dev)}
+    peaks = {'bf16': matmul_peak(torch.bfloat16, dev) if has_native_bf16(dev) else None, 'fp32': matmul_peak(torch.float32, dev)}
+    share = lambda p: None if p is None else flops / sec / p
     res = {'config': preset, 'device': str(dev), 'precision': prec, 'threads': torch.get_num_threads(), 'fused_adamw': bool(opt.defaults.get('fused')),
            'ms_per_step': 1e3 * sec, 'images_per_s': cfg.batch_size / sec, 'gflop_per_step': flops / 1e9,
-           'gflop_per_s': flops / sec / 1e9, 'peak_bf16_tflops': peaks['bf16'] / 1e12, 'peak_fp32_tflops': peaks['fp32'] / 1e12,
-           'share_of_bf16_peak': flops / sec / peaks['bf16'], 'share_of_fp32_peak': flops / sec / peaks['fp32'],
+           'gflop_per_s': flops / sec / 1e9, 'native_bf16': has_native_bf16(dev),
+           'peak_bf16_tflops': peaks['bf16'] and peaks['bf16'] / 1e12, 'peak_fp32_tflops': peaks['fp32'] / 1e12,
+           'share_of_bf16_peak': share(peaks['bf16']), 'share_of_fp32_peak': share(peaks['fp32']),
            'load_avg_1min': os.getloadavg()[0]}
     if dev.type == 'cuda': res['peak_memory_gib'] = torch.cuda.max_memory_allocated() / 2 ** 30
     return res
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--config', default='bench-tiny', help='a preset of dino_nb.train.PRESETS')
+    ap.add_argument('--config', default='cpu-tiny', help='a preset of dino_nb.train.PRESETS')
     ap.add_argument('--precision', default='auto', help="'auto', 'bf16', 'fp16' or 'fp32'")
     ap.add_argument('--device', default='auto')
     ap.add_argument('--steps', type=int, default=10)
@@ -77,7 +88,8 @@ if __name__ == '__main__':
     r = bench(a.config, a.precision, a.steps, device=a.device, **over)
     if a.json: print(json.dumps(r, indent=1))
     else:
+        bf16 = (f"{100 * r['share_of_bf16_peak']:.1f}% of the bf16 peak ({r['peak_bf16_tflops']:.2f} TFLOP/s)" if r['native_bf16']
+                else "no native bf16 here: bf16 peak not measured")
         print(f"{r['config']} on {r['device']} ({r['precision']}, {r['threads']} threads): {r['ms_per_step']:.0f} ms/step, "
               f"{r['images_per_s']:.0f} img/s, {r['gflop_per_step']:.0f} GFLOP/step, {r['gflop_per_s']:.0f} GFLOP/s = "
-              f"{100 * r['share_of_bf16_peak']:.1f}% of the bf16 peak ({r['peak_bf16_tflops']:.2f} TFLOP/s), "
-              f"{100 * r['share_of_fp32_peak']:.1f}% of the fp32 peak ({r['peak_fp32_tflops']:.2f} TFLOP/s)")
+              f"{100 * r['share_of_fp32_peak']:.1f}% of the fp32 peak ({r['peak_fp32_tflops']:.2f} TFLOP/s); {bf16}")

@@ -452,6 +452,12 @@ def _torchvision_dataset(name, train, root, download, transform, unlabeled=False
     finally: socket.setdefaulttimeout(old)
 
 # %% ../nbs/00_data.ipynb #f6e029f7
+def _skipped_note(skipped, root, show=3):
+    "', skipped N files that are not images (a, b, ...)', or '' when none were."
+    if not skipped: return ''
+    names = ', '.join(str(f.relative_to(root)) for f in skipped[:show]) + (', ...' if len(skipped) > show else '')
+    return f' (skipped {len(skipped)} file(s) that are not images: {names})'
+
 class ImageFolderDataset(Dataset):
     "Images in `root/class_name/*.jpg|png|...`: (transform(image), class index)."
     EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -463,11 +469,16 @@ class ImageFolderDataset(Dataset):
         if not root.is_dir():
             raise FileNotFoundError(f"no such folder: {root}; pass a folder with one sub-folder per class, or 'shapes'")
         self.classes = tuple(sorted(d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.')))
-        self.samples = [(f, i) for i, c in enumerate(self.classes) for f in sorted((root / c).rglob('*'))
-                        if f.suffix.lower() in self.EXTS]
+        files = [(f, i) for i, c in enumerate(self.classes) for f in sorted((root / c).rglob('*')) if f.is_file()]
+        self.samples = [(f, i) for f, i in files if f.suffix.lower() in self.EXTS]
+        self.skipped = [f for f, _ in files if f.suffix.lower() not in self.EXTS]   # not image files: never read
         if not self.samples:
             raise ValueError(f'no images found in {root}: expected one sub-folder per class holding image files '
-                             f'({", ".join(self.EXTS)}), e.g. {root}/cat/001.jpg')
+                             f'({", ".join(self.EXTS)}), e.g. {root}/cat/001.jpg{_skipped_note(self.skipped, root)}')
+        empty = sorted(set(self.classes) - {self.classes[i] for _, i in self.samples})
+        if empty:
+            raise ValueError(f'class folder(s) {", ".join(empty)} in {root} hold no image files{_skipped_note(self.skipped, root)}: '
+                             'add images to them or remove them')
         self.root, self.transform = root, transform
         self.labels = torch.tensor([i for _, i in self.samples])
 

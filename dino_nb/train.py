@@ -750,7 +750,7 @@ def main(argv:list=None):
         k, v = kv.split('=', 1); over[k] = _parse_value(v)
     t0 = time.time()
     try: res = fit(a.data, preset=a.preset, resume=a.resume, **over)
-    except (ValueError, TypeError, FileNotFoundError, RuntimeError) as e: raise SystemExit(f'dino-nb: {e}')
+    except (ValueError, TypeError, OSError, RuntimeError) as e: raise SystemExit(f'dino-nb: {e}')   # OSError: missing files, no internet
     if dist.is_initialized() and dist.get_rank() != 0: return
     dev = next(res.teacher.parameters()).device
     base = baselines(res, dev, pick_precision(dev, res.cfg.precision))

@@ -91,6 +91,8 @@ def test_folder_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such folder.*one sub-folder per class.*'shapes'"):
         data.get_dataset(tmp_path / 'nope')
     (tmp_path / 'a').mkdir(); (tmp_path / 'a' / 'notes.txt').write_text('hi')
-    with pytest.raises(ValueError, match='no images found'): data.get_dataset(tmp_path)
+    with pytest.raises(ValueError, match='no images found.*skipped 1 file.*notes.txt'): data.get_dataset(tmp_path)
+    (tmp_path / 'b').mkdir(); (tmp_path / 'b' / 'x.png').write_bytes(b'')   # 'a' now has no image beside 'b'
+    with pytest.raises(ValueError, match="class folder.*a in .*no image files.*notes.txt.*add images"): data.get_dataset(tmp_path)
     with pytest.raises(ValueError, match='unknown dataset'): data.get_dataset('imagenet')
     with pytest.raises(ValueError, match='only for shapes'): data.get_dataset(tmp_path, n=3)

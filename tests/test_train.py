@@ -97,3 +97,12 @@ def test_momentum_schedule_end():
     assert s.momentum[0] == 0.98 and abs(s.momentum[-1] - 1) < 1e-3           # the paper: cosine to 1
     s = make_schedules(get_config('cpu-tiny', epochs=2, momentum_teacher=0., momentum_teacher_end=0.), iters_per_epoch=5)
     assert all(m == 0 for m in s.momentum)                                     # no EMA: held at 0
+
+def test_cli_offline_dataset_is_one_line(tmp_path, monkeypatch):
+    "`dino-nb fit --data cifar10` with no internet ends with one 'dino-nb: ...' line, not a traceback."
+    import dino_nb.data as data
+    monkeypatch.setattr(data, 'reachable', lambda url, timeout=5.: False)
+    with pytest.raises(SystemExit) as e:
+        train.main(['fit', '--data', 'cifar10', '--out', str(tmp_path / 'r'), '--set', f'data_root="{tmp_path}"'])
+    msg = str(e.value)
+    assert msg.startswith('dino-nb: cannot download cifar10: no internet') and '\n' not in msg, msg
