@@ -41,7 +41,7 @@ def make_crops(cfg, device):
     return g + l
 
 def bench(preset='cpu-tiny', precision='auto', steps=10, warmup=3, device='auto', **over):
-    cfg = get_config(preset, **over)
+    cfg = get_config(preset, **{'freeze_last_layer': 0, **over})   # the full step: last layer trained
     dev = pick_device(device); prec = pick_precision(dev, precision)
     torch.manual_seed(0)
     dino = DINO(cfg).to(dev)
@@ -49,16 +49,15 @@ def bench(preset='cpu-tiny', precision='auto', steps=10, warmup=3, device='auto'
     scaler = torch.amp.GradScaler(dev.type) if prec == 'fp16' else None
     sched = make_schedules(cfg, iters_per_epoch=steps + warmup + 1)
     crops, amp = make_crops(cfg, dev), autocast(dev, prec)
-    epoch = cfg.freeze_last_layer                     # past the frozen-last-layer epoch: the full step
     with FlopCounterMode(display=False) as fc:
-        train_step(dino, dino.student, opt, crops, sched, 0, cfg, epoch, amp, scaler)
+        train_step(dino, dino.student, opt, crops, sched, 0, cfg, amp, scaler)
     flops = fc.get_total_flops()
-    for i in range(warmup): train_step(dino, dino.student, opt, crops, sched, i, cfg, epoch, amp, scaler)
+    for i in range(warmup): train_step(dino, dino.student, opt, crops, sched, i, cfg, amp, scaler)
     times = []
     for i in range(steps):
         if dev.type == 'cuda': torch.cuda.synchronize()
         t = time.perf_counter()
-        train_step(dino, dino.student, opt, crops, sched, i, cfg, epoch, amp, scaler)
+        train_step(dino, dino.student, opt, crops, sched, i, cfg, amp, scaler)
         if dev.type == 'cuda': torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
     sec = sorted(times)[len(times) // 2]              # median

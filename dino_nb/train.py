@@ -76,7 +76,7 @@ class DINOConfig:
     weight_decay: float = 0.04
     weight_decay_end: float = 0.4
     clip_grad: float = 3.0            # per-parameter gradient norm; 0 turns clipping off
-    freeze_last_layer: int = 1        # epochs during which the head's last layer is frozen
+    freeze_last_layer: float = 1      # epochs during which the head's last layer is frozen (a fraction is fine: 0.25)
     # system
     device: str = 'auto'              # 'auto' (cuda > mps > cpu), or a torch device string
     precision: str = 'auto'           # 'auto', 'bf16', 'fp16' or 'fp32'
@@ -299,7 +299,7 @@ def train_step(dino:DINO, # student, teacher and centre
                opt:torch.optim.Optimizer,
                crops:list, # the crops of one batch, global first: [(B,3,G,G)]*2 + [(B,3,L,L)]*n_local
                sched:Schedules, it:int, # the schedules and this iteration's index in them
-               cfg:DINOConfig, epoch:int,
+               cfg:DINOConfig,
                amp=contextlib.nullcontext(), # the autocast context
                scaler=None) -> dict: # a GradScaler for fp16, else None
     "One DINO iteration; returns the loss and the collapse diagnostics as floats."
@@ -317,7 +317,7 @@ def train_step(dino:DINO, # student, teacher and centre
     params = [p for p in dino.student.parameters() if p.requires_grad]
     if scaler: scaler.unscale_(opt)
     clip_gradients(params, cfg.clip_grad)
-    if epoch < cfg.freeze_last_layer:
+    if it < cfg.freeze_last_layer * len(sched.lr) / cfg.epochs:       # counted in iterations: fractions of an epoch work
         for p in dino.student.head.last_layer.parameters(): p.grad = None
     if scaler: scaler.step(opt); scaler.update()
     else: opt.step()
@@ -638,7 +638,7 @@ def train_epoch(run:Run, epoch:int) -> tuple:
     for i, imgs in enumerate(batches):
         it, t = epoch * run.ipe + i, time.time()
         with torch.no_grad(): crops = run.crop(imgs.to(run.device, non_blocking=True), generator=gen)
-        try: d = train_step(dino, run.student, run.opt, crops, run.sched, it, cfg, epoch, amp, run.scaler)
+        try: d = train_step(dino, run.student, run.opt, crops, run.sched, it, cfg, amp, run.scaler)
         except NonFiniteLoss as e:
             kept = f'is kept at {run.ckpt}' if run.ckpt.exists() else 'does not exist yet (it failed in the first epoch)'
             raise NonFiniteLoss(f"{e} (epoch {epoch}): training stopped. The last good checkpoint {kept}. Try a "

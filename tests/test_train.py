@@ -106,3 +106,17 @@ def test_cli_offline_dataset_is_one_line(tmp_path, monkeypatch):
         train.main(['fit', '--data', 'cifar10', '--out', str(tmp_path / 'r'), '--set', f'data_root="{tmp_path}"'])
     msg = str(e.value)
     assert msg.startswith('dino-nb: cannot download cifar10: no internet') and '\n' not in msg, msg
+
+def test_freeze_last_layer_counts_iterations():
+    "freeze_last_layer=0.5 of a 2-epoch run of 4 iterations an epoch freezes the head's last layer for 2 iterations."
+    cfg = train.get_config('cpu-tiny', **{k: v for k, v in TINY.items() if k not in ('preset', 'batch_size')},
+                           epochs=2, freeze_last_layer=0.5, batch_size=4)
+    torch.manual_seed(0); dino = train.DINO(cfg)
+    opt, sched = train.make_optimizer(dino.student, torch.device('cpu')), train.make_schedules(cfg, iters_per_epoch=4)
+    sched.lr[:] = 1e-3                                                 # no warm-up at 0: every step moves the weights
+    crops = [torch.randn(4, 3, s, s) for s in [cfg.global_size] * 2 + [cfg.local_size] * cfg.n_local]
+    last = lambda: torch.cat([p.detach().flatten().clone() for p in dino.student.head.last_layer.parameters()])
+    moved = []
+    for it in range(4):
+        before = last(); train.train_step(dino, dino.student, opt, crops, sched, it, cfg); moved.append(not torch.equal(before, last()))
+    assert moved == [False, False, True, True], moved

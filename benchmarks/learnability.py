@@ -1,0 +1,91 @@
+"""The learnability gate: can the CPU preset's ViT learn its data *with labels* in the DINO run's image budget?
+
+For a preset's data, backbone and global crops it measures, side by side:
+- the supervised ceiling: the same ViT from the same initial weights (the DINO run's seed), plus a linear
+  classifier, trained with labels on as many images as the DINO run sees (epochs x iterations x batch),
+  AdamW with linear warm-up then cosine, on the preset's two global crops of each image; scored on the
+  held-out test images (centre view) by the classifier and by the same weighted k-NN the DINO run reports;
+- raw-pixel k-NN and random-init k-NN (the run's two baselines).
+A task fit for a minutes-long DINO run has a high ceiling (the network *can* learn it) and low baselines (it
+*must* learn features to score). Gate: ceiling >= 90 %, raw pixels <= 35 %.
+
+    python benchmarks/learnability.py                                  # cpu-tiny as it is
+    python benchmarks/learnability.py --set 'shapes={"clutter": 0}' --lr 1e-3 --json
+    python benchmarks/learnability.py --images 8000                   # a smaller image budget
+"""
+import argparse, json, math, time, warnings
+import torch, torch.nn as nn, torch.nn.functional as F
+
+from dino_nb.train import (DINO, EvalImages, get_config, load_splits, epoch_batches, knn_eval, param_groups,
+                           _parse_value)
+from dino_nb.multicrop import BatchedMultiCrop, MultiCropConfig
+from dino_nb.evaluate import raw_pixel_features, knn_accuracy, extract_features
+
+def supervised_ceiling(cfg, train, test_eval, bank_eval, images:int, lr:float, warmup:float=0.1, wd:float=0.05):
+    "Train the run's backbone + a linear head with labels on `images` images; (test accuracy %, k-NN %, seconds)."
+    torch.manual_seed(cfg.seed)
+    backbone = DINO(cfg).student.backbone                 # the DINO run's student at its initial weights
+    clf = nn.Linear(backbone.embed_dim, int(train.ds.labels.max()) + 1)
+    model = nn.Sequential(backbone, clf)
+    opt = torch.optim.AdamW(param_groups(model), lr=lr, weight_decay=wd)
+    steps = max(1, images // (2 * cfg.batch_size))      # two global crops per image: each step eats 2·batch crops
+    n_warm = max(1, int(warmup * steps))
+    sched = lambda s: (s + 1) / n_warm if s < n_warm else 0.5 * (1 + math.cos(math.pi * (s - n_warm) / max(1, steps - n_warm)))
+    crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale,
+                                                     local_scale=cfg.local_scale, **cfg.augment))
+    gen, s, t0, epoch = torch.Generator().manual_seed(cfg.seed), 0, time.time(), 0
+    model.train()
+    while s < steps:
+        g = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch)          # the order `epoch_batches` uses
+        order = torch.randperm(len(train), generator=g)
+        for i in range(len(order) // cfg.batch_size):
+            if s >= steps: break
+            idx = order[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+            imgs, y = train.ds.images[idx], train.ds.labels[idx]
+            with torch.no_grad(): g1, g2 = crop(imgs, generator=gen)[:2]
+            for grp in opt.param_groups: grp['lr'] = lr * sched(s)
+            loss = F.cross_entropy(model(torch.cat([g1, g2])), torch.cat([y, y]))
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            s += 1
+        epoch += 1
+    secs = time.time() - t0
+    model.eval()
+    with torch.no_grad():
+        ft, lt = extract_features(model, test_eval, device='cpu', normalize=False)
+    acc = 100 * (ft.argmax(1) == lt).float().mean().item()
+    knn = knn_eval(backbone, bank_eval, test_eval, cfg, torch.device('cpu'))
+    return acc, knn, secs, steps
+
+def gate(preset='cpu-tiny', lr=1e-3, images=None, **over):
+    "The learnability numbers of `preset` with `over`rides, as a dict."
+    warnings.simplefilter('ignore')
+    cfg = get_config(preset, **over)
+    train, bank, test = load_splits(cfg)
+    if not getattr(train, 'fast', False): raise SystemExit('learnability.py: needs in-memory images (Shapes)')
+    ipe = len(train) // cfg.batch_size
+    images = images or cfg.epochs * ipe * cfg.batch_size  # what the DINO run sees
+    bank_e, test_e = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
+    (fb, lb), (ft, lt) = raw_pixel_features(bank), raw_pixel_features(test)
+    raw = knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t)
+    torch.manual_seed(cfg.seed)
+    rnd = knn_eval(DINO(cfg).teacher.backbone, bank_e, test_e, cfg, torch.device('cpu'))
+    acc, knn, secs, steps = supervised_ceiling(cfg, train, test_e, bank_e, images, lr)
+    n_cls = int(train.ds.labels.max()) + 1
+    return dict(preset=preset, overrides=over, images=images, steps=steps, lr=lr, tokens_per_global=(cfg.global_size // cfg.patch_size) ** 2 + 1,
+                chance=round(100 / n_cls, 1), supervised_acc=round(acc, 1), supervised_knn=round(knn, 1),
+                raw_pixels_knn=round(raw, 1), random_init_knn=round(rnd, 1), supervised_s=round(secs, 1),
+                gate_met=bool(acc >= 90 and raw <= 35))
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--preset', default='cpu-tiny')
+    ap.add_argument('--lr', type=float, default=1e-3, help='peak AdamW lr of the supervised run')
+    ap.add_argument('--images', type=int, help="image budget (default: what the preset's DINO run sees)")
+    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='DINOConfig overrides, values as JSON')
+    ap.add_argument('--json', action='store_true')
+    a = ap.parse_args()
+    over = {k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+    r = gate(a.preset, a.lr, a.images, **over)
+    if a.json: print(json.dumps(r))
+    else:
+        for k, v in r.items(): print(f'{k:<18} {v}')
