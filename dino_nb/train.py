@@ -710,8 +710,8 @@ def write_run_folder(res:FitResult, base:dict=None) -> Path:
 
 # %% ../nbs/09_train.ipynb #22a9b257
 def _parse_value(text:str):
-    "A `--set` value: a JSON object (`{...}`), a number, a bool, a tuple (comma-separated) or a string."
-    if text.lstrip().startswith('{'):
+    "A `--set` value: a JSON object or list (`{...}`, `[...]`), a number, a bool, a tuple (comma-separated) or a string."
+    if text.lstrip().startswith(('{', '[')):
         try: return json.loads(text)
         except json.JSONDecodeError as e: raise SystemExit(f"dino-nb: --set value {text!r} is not valid JSON: {e}")
     if ',' in text: return tuple(_parse_value(t) for t in text.split(','))

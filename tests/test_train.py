@@ -88,6 +88,8 @@ def test_set_takes_json_for_dict_fields():
     assert v == {'clutter': 0, 'background': ['plain']}
     assert get_config('cpu-tiny', shapes=v).shapes == v
     assert _parse_value('0.4,1') == (0.4, 1) and _parse_value('true') is True
+    assert _parse_value('[0.8, 1.0]') == [0.8, 1.0]                  # a JSON list, not the strings '[0.8' and '1.0]'
+    assert get_config('cpu-tiny', global_scale=_parse_value('[0.8,1.0]')).global_scale == (0.8, 1.0)
     with pytest.raises(SystemExit, match='not valid JSON'): _parse_value('{clutter: 0}')
 
 
