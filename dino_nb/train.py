@@ -45,6 +45,7 @@ class DINOConfig:
     arch: str = 'vit_small'           # 'vit_tiny', 'vit_small' or 'vit_base'
     patch_size: int = 16
     depth: int = 12
+    stem: str = 'patch'               # 'patch' (official) or 'conv': a convolutional stem (01_patch_embed)
     drop_path_rate: float = 0.1       # student only
     # head
     out_dim: int = 65_536             # K, the number of prototypes
@@ -237,7 +238,7 @@ def build_backbone(cfg:DINOConfig, drop_path_rate:float=0.):
     "The ViT backbone of `cfg`."
     if cfg.arch not in ARCHS: raise ValueError(f"unknown arch {cfg.arch!r}: choose one of {sorted(ARCHS)}")
     return ARCHS[cfg.arch](patch_size=cfg.patch_size, img_size=cfg.global_size, depth=cfg.depth,
-                           drop_path_rate=drop_path_rate)
+                           drop_path_rate=drop_path_rate, stem=cfg.stem)
 
 class DINO(nn.Module):
     "The student, the teacher (same architecture, no gradients) and the centre of a DINO run."

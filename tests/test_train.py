@@ -122,3 +122,11 @@ def test_freeze_last_layer_counts_iterations():
     for it in range(4):
         before = last(); train.train_step(dino, dino.student, opt, crops, sched, it, cfg); moved.append(not torch.equal(before, last()))
     assert moved == [False, False, True, True], moved
+
+def test_fit_with_conv_stem_saves_and_reloads(tmp_path):
+    cfg = {k: v for k, v in TINY.items() if k != 'preset'}
+    res = fit('shapes', preset='cpu-tiny', epochs=1, stem='conv', out_dir=str(tmp_path / 'r'), **cfg)
+    back = FitResult.load(tmp_path / 'r')
+    assert back.cfg.stem == 'conv' and type(back.teacher.patch_embed).__name__ == 'ConvStem'
+    x = torch.randn(2, 3, 32, 32)
+    assert torch.equal(back.teacher.eval()(x), res.teacher.eval()(x))

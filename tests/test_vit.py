@@ -66,3 +66,16 @@ def test_wrong_or_corrupt_file_names_the_file(vits16_file, tmp_path):
         load_pretrained('dino_vits16', path=bad)
     with pytest.raises(FileNotFoundError, match='nothere.pth'):
         load_pretrained('dino_vits16', path=tmp_path / 'nothere.pth')
+
+def test_conv_stem_is_an_option_beside_the_official_stem():
+    from dino_nb.vit import vit_tiny
+    from dino_nb.patch_embed import ConvStem, PatchEmbed
+    torch.manual_seed(0); conv = vit_tiny(patch_size=8, img_size=32, depth=2, stem='conv')
+    torch.manual_seed(0); patch = vit_tiny(patch_size=8, img_size=32, depth=2)
+    assert isinstance(conv.patch_embed, ConvStem) and type(patch.patch_embed) is PatchEmbed   # the default is unchanged
+    x = torch.randn(3, 3, 32, 32)
+    assert conv(x).shape == patch(x).shape == (3, 192)
+    assert conv.get_last_selfattention(x).shape == (3, 3, 17, 17)                              # same tokens after the stem
+    differ = {k.split('.')[0] for k in set(conv.state_dict()) ^ set(patch.state_dict())}
+    assert differ == {'patch_embed'}
+    with pytest.raises(ValueError, match='stem must be one of'): vit_tiny(stem='resnet')
