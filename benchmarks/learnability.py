@@ -16,7 +16,7 @@ A task fit for a minutes-long DINO run has a high ceiling (the network *can* lea
 import argparse, json, math, time, warnings
 import torch, torch.nn as nn, torch.nn.functional as F
 
-from dino_nb.train import (DINO, EvalImages, get_config, load_splits, epoch_batches, knn_eval, param_groups,
+from dino_nb.train import (DINO, EvalImages, get_config, load_splits, knn_eval, param_groups,
                            _parse_value)
 from dino_nb.multicrop import BatchedMultiCrop, MultiCropConfig
 from dino_nb.evaluate import raw_pixel_features, knn_accuracy, extract_features

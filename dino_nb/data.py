@@ -453,7 +453,7 @@ def _torchvision_dataset(name, train, root, download, transform, unlabeled=False
 
 # %% ../nbs/00_data.ipynb #f6e029f7
 def _skipped_note(skipped, root, show=3):
-    "', skipped N files that are not images (a, b, ...)', or '' when none were."
+    "' (skipped N file(s) that are not images: a, b, ...)', or '' when none were."
     if not skipped: return ''
     names = ', '.join(str(f.relative_to(root)) for f in skipped[:show]) + (', ...' if len(skipped) > show else '')
     return f' (skipped {len(skipped)} file(s) that are not images: {names})'
