@@ -2,8 +2,9 @@
 
 For a preset's data, backbone and global crops it measures, side by side:
 - the supervised ceiling: the same ViT from the same initial weights (the DINO run's seed), plus a linear
-  classifier, trained with labels on as many images as the DINO run sees (epochs x iterations x batch),
-  AdamW with linear warm-up then cosine, on the preset's two global crops of each image; scored on the
+  classifier, trained with labels for `images / (2 x batch)` steps (`images`: by default what the DINO run sees,
+  epochs x iterations x batch), each on two global crops of `batch` images: as many global crops as the DINO
+  run has images, from half as many image draws. AdamW with linear warm-up then cosine; scored on the
   held-out test images (centre view) by the classifier and by the same weighted k-NN the DINO run reports;
 - raw-pixel k-NN and random-init k-NN (the run's two baselines).
 A task fit for a minutes-long DINO run has a high ceiling (the network *can* learn it) and low baselines (it
@@ -13,53 +14,27 @@ A task fit for a minutes-long DINO run has a high ceiling (the network *can* lea
     python benchmarks/learnability.py --set 'shapes={"clutter": 0}' --lr 1e-3 --json
     python benchmarks/learnability.py --images 8000                   # a smaller image budget
 """
-import argparse, json, math, time, warnings
-import torch, torch.nn as nn, torch.nn.functional as F
+import argparse, json, time, warnings
+import torch, torch.nn as nn
 
-from dino_nb.train import (DINO, EvalImages, get_config, load_splits, knn_eval, param_groups,
-                           _parse_value)
-from dino_nb.multicrop import BatchedMultiCrop, MultiCropConfig
+from dino_nb.train import DINO, EvalImages, get_config, load_splits, knn_eval, _parse_value
+from dino_nb.attention import train_supervised
 from dino_nb.evaluate import raw_pixel_features, knn_accuracy, extract_features
 
-def supervised_ceiling(cfg, train, test_eval, bank_eval, images:int, lr:float, warmup:float=0.1, wd:float=0.05):
-    "Train the run's backbone + a linear head with labels on `images` images; (test accuracy %, k-NN %, seconds)."
-    torch.manual_seed(cfg.seed)
-    backbone = DINO(cfg).student.backbone                 # the DINO run's student at its initial weights
-    clf = nn.Linear(backbone.embed_dim, int(train.ds.labels.max()) + 1)
-    model = nn.Sequential(backbone, clf)
-    opt = torch.optim.AdamW(param_groups(model), lr=lr, weight_decay=wd)
+def supervised_ceiling(cfg, train, test_eval, bank_eval, images:int, lr:float):
+    "10_attention's `train_supervised` on `images` images; (test accuracy %, k-NN %, seconds, steps)."
     steps = max(1, images // (2 * cfg.batch_size))      # two global crops per image: each step eats 2·batch crops
-    n_warm = max(1, int(warmup * steps))
-    sched = lambda s: (s + 1) / n_warm if s < n_warm else 0.5 * (1 + math.cos(math.pi * (s - n_warm) / max(1, steps - n_warm)))
-    crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale,
-                                                     local_scale=cfg.local_scale, **cfg.augment))
-    gen, s, t0, epoch = torch.Generator().manual_seed(cfg.seed), 0, time.time(), 0
-    model.train()
-    while s < steps:
-        g = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch)          # the order `epoch_batches` uses
-        order = torch.randperm(len(train), generator=g)
-        for i in range(len(order) // cfg.batch_size):
-            if s >= steps: break
-            idx = order[i * cfg.batch_size:(i + 1) * cfg.batch_size]
-            imgs, y = train.ds.images[idx], train.ds.labels[idx]
-            with torch.no_grad(): g1, g2 = crop(imgs, generator=gen)[:2]
-            for grp in opt.param_groups: grp['lr'] = lr * sched(s)
-            loss = F.cross_entropy(model(torch.cat([g1, g2])), torch.cat([y, y]))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            s += 1
-        epoch += 1
+    t0 = time.time()
+    backbone, clf, _ = train_supervised(cfg, train.ds, steps=steps, lr=lr)
     secs = time.time() - t0
-    model.eval()
-    with torch.no_grad():
-        ft, lt = extract_features(model, test_eval, device='cpu', normalize=False)
+    with torch.no_grad(): ft, lt = extract_features(nn.Sequential(backbone, clf), test_eval, device='cpu', normalize=False)
     acc = 100 * (ft.argmax(1) == lt).float().mean().item()
-    knn = knn_eval(backbone, bank_eval, test_eval, cfg, torch.device('cpu'))
-    return acc, knn, secs, steps
+    return acc, knn_eval(backbone, bank_eval, test_eval, cfg, torch.device('cpu')), secs, steps
 
 def gate(preset='cpu-tiny', lr=1e-3, images=None, **over):
     "The learnability numbers of `preset` with `over`rides, as a dict."
     warnings.simplefilter('ignore')
-    cfg = get_config(preset, **over)
+    cfg = get_config(preset, **{'precision': 'fp32', 'device': 'cpu', **over})
     train, bank, test = load_splits(cfg)
     if not getattr(train, 'fast', False): raise SystemExit('learnability.py: needs in-memory images (Shapes)')
     ipe = len(train) // cfg.batch_size

@@ -175,7 +175,8 @@ def train_supervised(cfg:DINOConfig, # the DINO run's config: architecture, data
     opt = make_optimizer(nn.ModuleList([backbone, clf]), device)
     for g in opt.param_groups: g['weight_decay'] = weight_decay if g['weight_decay'] else 0.
     lrs = cosine_schedule(lr, lr / 100, 1, steps, warmup_epochs=warmup)
-    crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale))
+    crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale,
+                                                     **cfg.augment))        # the DINO run's global crops
     gen = torch.Generator().manual_seed(cfg.seed)
     hist = {'loss': [], 'accuracy': []}
     for it in range(steps):
