@@ -2,9 +2,8 @@
 
 For a preset's data, backbone and global crops it measures, side by side:
 - the supervised ceiling: the same ViT from the same initial weights (the DINO run's seed), plus a linear
-  classifier, trained with labels for `images / (2 x batch)` steps (`images`: by default what the DINO run sees,
-  epochs x iterations x batch), each on two global crops of `batch` images: as many global crops as the DINO
-  run has images, from half as many image draws. AdamW with linear warm-up then cosine; scored on the
+  classifier, trained with labels for `images / batch` steps (`images`: by default what the DINO run sees,
+  epochs x iterations x batch), each on the two global crops of `batch` images: the DINO run's image draws. AdamW with linear warm-up then cosine; scored on the
   held-out test images (centre view) by the classifier and by the same weighted k-NN the DINO run reports;
 - raw-pixel k-NN and random-init k-NN (the run's two baselines).
 A task fit for a minutes-long DINO run has a high ceiling (the network *can* learn it) and low baselines (it
@@ -23,7 +22,7 @@ from dino_nb.evaluate import raw_pixel_features, knn_accuracy, extract_features
 
 def supervised_ceiling(cfg, train, test_eval, bank_eval, images:int, lr:float):
     "10_attention's `train_supervised` on `images` images; (test accuracy %, k-NN %, seconds, steps)."
-    steps = max(1, images // (2 * cfg.batch_size))      # two global crops per image: each step eats 2·batch crops
+    steps = max(1, images // cfg.batch_size)           # each step: `batch` images, two global crops of each
     t0 = time.time()
     backbone, clf, _ = train_supervised(cfg, train.ds, steps=steps, lr=lr)
     secs = time.time() - t0

@@ -3,6 +3,7 @@
     python benchmarks/recipe_probe.py                  # the default run (`dino-nb fit`): k-NN vs baselines, wall time
     python benchmarks/recipe_probe.py --probe strong-colour --epochs 3 --json
     python benchmarks/recipe_probe.py --list           # the probes and what each changes
+    python benchmarks/recipe_probe.py --set stem=conv 'n_local=2' --json   # the default plus any DINOConfig overrides
 
 Target (issue 4): teacher k-NN on held-out Shapes >= raw pixels + 25 points and >= random init + 25 points,
 in <= 5 minutes on 2 cores. Every probe is `cpu-tiny` plus the overrides below; nothing else differs.
@@ -41,19 +42,21 @@ def main():
     ap.add_argument('--no-baselines', action='store_true', help='skip raw-pixel and random-init k-NN')
     ap.add_argument('--json', action='store_true', help='print one JSON line instead of a table')
     ap.add_argument('--list', action='store_true', help='list the probes and exit')
+    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='more DINOConfig overrides, values as JSON')
     a = ap.parse_args()
     if a.list:
         for k, v in PROBES.items(): print(f'{k:<15} {v}')
         return
-    from dino_nb.train import fit, baselines
-    over = dict(PROBES[a.probe], knn_every=a.knn_every, progress='none', out_dir=f'runs/probe-{a.probe}')
+    from dino_nb.train import fit, baselines, _parse_value
+    extra = {k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+    over = {**PROBES[a.probe], **extra, 'knn_every': a.knn_every, 'progress': 'none', 'out_dir': f'runs/probe-{a.probe}'}
     if a.epochs: over['epochs'] = a.epochs
     warnings.simplefilter('ignore')
     t0 = time.time()
     res = fit('shapes', preset='cpu-tiny', **over)
     wall = time.time() - t0
     ep = res.history['epoch']
-    out = dict(probe=a.probe, overrides=PROBES[a.probe], epochs=res.cfg.epochs, iterations=len(res.history['iter']['loss']),
+    out = dict(probe=a.probe, overrides={**PROBES[a.probe], **extra}, epochs=res.cfg.epochs, iterations=len(res.history['iter']['loss']),
                wall_s=round(wall, 1), threads=int(os.environ.get('OMP_NUM_THREADS', 0)) or None,
                knn_teacher=[round(x, 1) for x in ep['knn_teacher'] if x is not None],
                knn_student=[round(x, 1) for x in ep['knn_student'] if x is not None],

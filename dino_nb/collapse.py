@@ -27,11 +27,11 @@ def collapse_verdict(history:dict, # a `fit` history, or an `ablation_run` recor
                      tail:float=0.25, # fraction of the last iterations averaged
                      uniform:float=0.9, # h(P_t) ≥ uniform·log K: uniform collapse
                      one_hot:float=0.25): # batch entropy ≤ one_hot·log K: one-hot collapse
-    "'healthy', 'uniform collapse' or 'one-hot collapse' from the end of a run, with the numbers behind it."
+    "'not collapsed', 'uniform collapse' or 'one-hot collapse' from the end of a run, with the numbers behind it."
     it, log_K = history['iter'], history['log_K']
     h, hb, kl = (_tail_mean(it[k], tail) for k in ('teacher_entropy', 'teacher_batch_entropy', 'kl'))
     verdict = ('uniform collapse' if h >= uniform * log_K else
-               'one-hot collapse' if hb <= one_hot * log_K else 'healthy')
+               'one-hot collapse' if hb <= one_hot * log_K else 'not collapsed')
     return {'verdict': verdict, 'teacher_entropy': h, 'batch_entropy': hb, 'kl': kl, 'log_K': log_K,
             'h_ratio': h / log_K, 'batch_ratio': hb / log_K}
 
@@ -211,6 +211,7 @@ class CollapseLab(Explorer):
         self.reference = plot_collapse({ref['name']: ref}, axes=axes, lw=1, alpha=.5)[ref['name']]
         for l in self.reference: l.set_color('gray')
         self.lines = (axes[0].plot([], [], c='C1', lw=2)[0], axes[1].plot([], [], c='C1', lw=2)[0])  # the chosen run
+        self.reference[0].set_label(f"{self.reference[0].get_label()} (reference, grey)")
         self.live = []   # lines of the runs trained with the button
         self.out = widgets.Output()
         controls = widgets.VBox([widgets.HBox([self.centering, self.sharpening, self.button]),
@@ -233,6 +234,8 @@ class CollapseLab(Explorer):
             not self.centering.value, not self.sharpening.value)
         r = find_record(self.records, self.setting())
         set_record_lines(*self.lines, r)
+        self.lines[0].set_label(f'chosen: {self.lines[0].get_label()}' if r else '_nolegend_')
+        self.fig.axes[0].legend(fontsize=7, loc='center right')   # rebuilt: the colours and names of the lines now
         self.status.value = _describe(r) if r else 'not in the sweep: press <b>Run this setting</b> to train it'
         self.title = self.fig.suptitle(self.status.value.replace('<b>', '').replace('</b>', ''), fontsize=9)
         for ax in self.fig.axes: ax.relim(); ax.autoscale_view(scaley=ax is self.fig.axes[1])
@@ -250,6 +253,5 @@ class CollapseLab(Explorer):
         c = f'C{2 + len(self.live) % 8}'
         self.live.append((self.fig.axes[0].plot([], [], c=c, lw=1)[0], self.fig.axes[1].plot([], [], c=c, lw=1)[0]))
         set_record_lines(*self.live[-1], r)
-        self.fig.axes[0].legend(fontsize=7, loc='center right')
         self.update()
         return r

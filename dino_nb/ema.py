@@ -12,6 +12,7 @@ import torch
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from IPython.display import display
+from .temperature import Explorer
 
 # %% ../nbs/07_ema.ipynb #558dc16a
 _WRAPPER_PREFIXES = ('module.', '_orig_mod.')
@@ -121,9 +122,10 @@ def plot_momentum(momentum:float=0.996,        # λ
 # %% ../nbs/07_ema.ipynb #bdbb30ca
 _MOMENTA = (0.9, 0.95, 0.98, 0.99, 0.995, 0.996, 0.998, 0.999, 0.9995, 0.9999)
 
-class MomentumExplorer:
+class MomentumExplorer(Explorer):
     "Slider for the teacher momentum λ over a noisy student trajectory and its EMA teacher."
-    def __init__(self, momentum:float=0.996, n_steps:int=3000, noise:float=1., seed:int=0):
+    def __init__(self, momentum:float=0.996, # λ at the start
+                 n_steps:int=3000, noise:float=1., seed:int=0): # the student trajectory (`student_trajectory`)
         options = sorted(set(_MOMENTA) | {momentum})
         self.student = student_trajectory(n_steps, noise, seed)
         self.momentum = widgets.SelectionSlider(options=[(f'{m:g}', m) for m in options], value=momentum,
@@ -132,19 +134,11 @@ class MomentumExplorer:
         self.ax = self.fig.axes[0]
         plt.close(self.fig)  # shown through the Output, not by the inline backend
         self.out = widgets.Output()
-        self.momentum.observe(self._update, names='value')
-        with self.out: display(self.fig)
+        self._box, self._shown = widgets.VBox([self.momentum, self.out]), False
+        self.momentum.observe(self.update, names='value')
 
-    def _update(self, change):
-        self.line_teacher.set_ydata(ema_trajectory(self.student, change['new']))
-        self.ax.set_title(_momentum_title(change['new']))
-        self._redraw()
-
-    def _redraw(self):
-        with self.out:
-            self.out.clear_output(wait=True)
-            display(self.fig)
-
-    @property
-    def widget(self): return widgets.VBox([self.momentum, self.out])
-    def _ipython_display_(self): display(self.widget)
+    def update(self, change=None):
+        "Recompute the teacher's line and the title from the slider, then redraw."
+        self.line_teacher.set_ydata(ema_trajectory(self.student, self.momentum.value))
+        self.ax.set_title(_momentum_title(self.momentum.value))
+        if self._shown: self.redraw()
