@@ -66,7 +66,7 @@ def load_checkpoint(path) -> dict:
         raise FileNotFoundError(f"no checkpoint at {path}: train first (`fit(out_dir=...)`) or pass the path of a run's checkpoint.pth")
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f"cannot read the checkpoint {path} ({type(e).__name__}: {e}). It is corrupt or truncated: "
+        raise ValueError(f"cannot read the checkpoint {path} ({type(e).__name__}). It is corrupt or truncated: "
                          f"delete it and train again, or resume from another run folder.") from None
     if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT:
         raise ValueError(f"{path} is not a dino_nb training checkpoint (no '{CKPT_FORMAT}' format tag). "

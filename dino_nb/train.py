@@ -64,7 +64,7 @@ class DINOConfig:
     student_temp: float = 0.1
     warmup_teacher_temp: float = 0.04
     teacher_temp: float = 0.04
-    warmup_teacher_temp_epochs: int = 0
+    warmup_teacher_temp_epochs: float = 0  # epochs of the τt warm-up (fractions fine: 0.5)
     center_momentum: float = 0.9
     # teacher
     momentum_teacher: float = 0.996   # EMA momentum at the start, cosine to `momentum_teacher_end` over training
@@ -74,7 +74,7 @@ class DINOConfig:
     batch_size: int = 64              # per process
     lr: float = 0.0005                # at batch 256: scaled by batch_size * world_size / 256
     min_lr: float = 1e-6
-    warmup_epochs: int = 10
+    warmup_epochs: float = 10           # epochs of the lr warm-up (fractions fine)
     weight_decay: float = 0.04
     weight_decay_end: float = 0.4
     clip_grad: float = 3.0            # per-parameter gradient norm; 0 turns clipping off
