@@ -104,11 +104,13 @@ def sample_shape_params(
     clutter=3,           # at most this many distractor blobs
     n_backgrounds=4,     # number of background kinds to draw from
     contrast=0.25,       # min per-channel gap between object and background colours
+    colours='random',    # 'random' RGB colours, or 'gray': every colour a grey level (the same random draws)
 ):
     "Draw every random parameter of `n` Shapes images: a dict of tensors."
     labels = (torch.arange(n) % n_classes)[torch.randperm(n, generator=gen)]
     r = _uniform(gen, (n,), *scale)
     fg = torch.rand(n, 3, generator=gen)
+    if colours == 'gray': fg = fg.mean(1, keepdim=True).expand(n, 3).contiguous()
     p = dict(labels=labels, radius=r, fg=fg,
              centre=_uniform(gen, (n, 2), -1, 1) * (1 - r)[:, None],   # the object stays inside
              angle=_uniform(gen, (n,), 0, 2 * math.pi) * rotate,
@@ -119,6 +121,8 @@ def sample_shape_params(
              n_blobs=torch.randint(clutter + 1, (n,), generator=gen),
              blob_centre=_uniform(gen, (n, clutter, 2), -1, 1), blob_radius=_uniform(gen, (n, clutter, 2), 0.06, 0.18),
              blob_angle=_uniform(gen, (n, clutter), 0, math.pi), blob_colour=torch.rand(n, clutter, 3, generator=gen))
+    if colours == 'gray':   # a grey fg keeps every bg channel on one side of it: the mean keeps the contrast
+        for k in ('bg1', 'bg2', 'blob_colour'): p[k] = p[k].mean(-1, keepdim=True).expand_as(p[k]).contiguous()
     return p
 
 # %% ../nbs/00_data.ipynb #ede435ab
@@ -252,14 +256,16 @@ class Shapes(Dataset):
         background=BACKGROUNDS, # background kinds to draw from
         contrast=0.25,       # min per-channel gap between object and background colours
         noise=0.03,          # standard deviation of the Gaussian pixel noise
+        colours='random',    # 'random' RGB colours, or 'gray' (grey levels only: no hue to tell images apart)
         supersample=None,    # anti-aliasing factor (default: 2 up to 96 px, 1 above, where an edge pixel matters little)
         transform=None,      # applied to the float image in `__getitem__`
     ):
         self.classes = tuple(classes or SHAPE_NAMES)
         _check_shapes_args(self.classes, background, split, scale, n, size)
+        if colours not in ('random', 'gray'): raise ValueError(f"colours must be 'random' or 'gray', got {colours!r}")
         self.n, self.size, self.seed, self.split, self.transform = n, size, seed, split, transform
         gen = torch.Generator().manual_seed(2 * seed + (split == 'test'))
-        p = sample_shape_params(n, len(self.classes), gen, scale, rotate, clutter, len(background), contrast)
+        p = sample_shape_params(n, len(self.classes), gen, scale, rotate, clutter, len(background), contrast, colours)
         supersample = supersample or (2 if size <= 96 else 1)
         self.labels = p['labels']
         self.images, self.masks = self._render(p, gen, tuple(background), noise, supersample)

@@ -8,7 +8,7 @@ __all__ = ['PRESETS', 'ARCHS', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', '
            'make_optimizer', 'Schedules', 'make_schedules', 'NonFiniteLoss', 'clip_gradients', 'train_step',
            'check_resumable', 'new_history', 'plot_history', 'CollapseWarning', 'collapse_message', 'EvalImages',
            'knn_eval', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines',
-           'plot_attention', 'write_run_folder', 'cli_parser', 'main']
+           'config_baselines', 'plot_attention', 'write_run_folder', 'cli_parser', 'main']
 
 # %% ../nbs/09_train.ipynb #88360986
 import argparse, contextlib, dataclasses, json, math, os, random, sys, time, warnings
@@ -556,14 +556,23 @@ def end_epoch(run:Run, epoch:int, diags:list, seconds:float, images:int):
     save_checkpoint(run.ckpt, run.res.state(epoch + 1, run.opt, run.scaler))
 
 # %% ../nbs/09_train.ipynb #a9cbff37
-def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
-    "k-NN accuracy (%) of chance, raw pixels and the run's network at its random initialisation."
-    cfg, device = res.cfg, torch.device(device)
-    (fb, lb), (ft, lt) = raw_pixel_features(res.bank.ds), raw_pixel_features(res.test.ds)   # the uint8 images
+def _baselines(cfg:DINOConfig, bank, test, device, precision:str) -> dict:
+    "Chance, raw-pixel and random-init k-NN (%) on the `EvalImages` `bank` and `test`."
+    device = torch.device(device)
+    (fb, lb), (ft, lt) = raw_pixel_features(bank.ds), raw_pixel_features(test.ds)   # the uint8 images
     torch.manual_seed(cfg.seed)
     init = DINO(cfg).teacher.backbone.to(device)                 # the same seed: the run's starting weights
     return {'chance': 100 / (int(lb.max()) + 1), 'raw pixels': knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t),
-            'random init': knn_eval(init, res.bank, res.test, cfg, device, precision)}
+            'random init': knn_eval(init, bank, test, cfg, device, precision)}
+
+def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
+    "k-NN accuracy (%) of chance, raw pixels and the run's network at its random initialisation."
+    return _baselines(res.cfg, res.bank, res.test, device, precision)
+
+def config_baselines(cfg:DINOConfig, device='cpu', precision:str='fp32') -> dict:
+    "The same three numbers for a config, without training: its data, memory bank and initial weights."
+    _, bank, test = load_splits(cfg)
+    return _baselines(cfg, EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size), device, precision)
 
 # %% ../nbs/09_train.ipynb #6c7b4072
 def plot_attention(backbone:nn.Module, # a trained ViT backbone

@@ -96,3 +96,14 @@ def test_folder_errors(tmp_path):
     with pytest.raises(ValueError, match="class folder.*a in .*no image files.*notes.txt.*add images"): data.get_dataset(tmp_path)
     with pytest.raises(ValueError, match='unknown dataset'): data.get_dataset('imagenet')
     with pytest.raises(ValueError, match='only for shapes'): data.get_dataset(tmp_path, n=3)
+
+def test_gray_shapes_keep_the_geometry_and_the_contrast():
+    "colours='gray' draws the same shapes, positions and masks, in grey levels that keep their contrast."
+    a, b = data.Shapes(300, 32, seed=3), data.Shapes(300, 32, seed=3, colours="gray")
+    assert torch.equal(a.labels, b.labels) and torch.equal(a.masks, b.masks)
+    x = b.images.float() / 255
+    assert (x[:, 0] - x[:, 1]).abs().mean() < 0.05 < (a.images.float()[:, 0] / 255 - a.images.float()[:, 1] / 255).abs().mean()
+    inside = (x.mean(1) * b.masks).sum((1, 2)) / b.masks.sum((1, 2))
+    outside = (x.mean(1) * ~b.masks).sum((1, 2)) / (~b.masks).sum((1, 2))
+    assert ((inside - outside).abs() > 0.05).float().mean() > 0.9        # the object stands out from its surround
+    with pytest.raises(ValueError, match="'random' or 'gray'"): data.Shapes(10, 32, colours="grey")
