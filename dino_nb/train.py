@@ -102,6 +102,9 @@ PRESETS = {
                      source_size=32, out_dim=256, hidden_dim=512, bottleneck_dim=128, batch_size=64,
                      epochs=6, warmup_epochs=1, lr=0.002, momentum_teacher=0.98, drop_path_rate=0.0,
                      n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000),
+    'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
+                      source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
+                      warmup_epochs=2.4, momentum_teacher=0.99, data='cifar10', knn_every=5, knn_train=10_000),
     'bench-tiny': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                        source_size=32, out_dim=4096, batch_size=64),
 }

@@ -130,3 +130,13 @@ def test_fit_with_conv_stem_saves_and_reloads(tmp_path):
     assert back.cfg.stem == 'conv' and type(back.teacher.patch_embed).__name__ == 'ConvStem'
     x = torch.randn(2, 3, 32, 32)
     assert torch.equal(back.teacher.eval()(x), res.teacher.eval()(x))
+
+def test_gpu_colab_fits_a_colab_session(tmp_path):
+    "gpu-colab's FLOP count fits 20 minutes of a T4 at 15 % of its fp16 peak, and the preset trains (tiny, on the CPU)."
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from preset_flops import run_cost
+    cost = run_cost('gpu-colab', peak_tflops=65., mfu=0.15)
+    assert 1e6 <= cost['images'] and cost['minutes'] <= 20, cost
+    res = fit('shapes', preset='gpu-colab', depth=1, n_train=64, n_test=32, knn_train=32, knn_test=32, batch_size=32,
+              epochs=1, warmup_epochs=0, out_dim=64, hidden_dim=64, bottleneck_dim=32, progress='none', device='cpu', out_dir=str(tmp_path))
+    assert res.cfg.patch_size == 4 and res.cfg.n_local == 6 and len(res.history['iter']['loss']) == 2
