@@ -23,7 +23,7 @@ def test_cli_writes_run_folder(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     for f in ('checkpoint.pth', 'history.json', 'curves.png', 'attention.png'): assert (out / f).stat().st_size > 0
     h = json.loads((out / 'history.json').read_text())
-    assert len(h['epoch']['epoch']) == 2 and set(h['baselines']) == {'raw pixels', 'random init'}
+    assert len(h['epoch']['epoch']) == 2 and set(h['baselines']) == {'chance', 'raw pixels', 'random init'}
     assert 'DINO teacher' in r.stdout and 'raw pixels' in r.stdout and 'random init' in r.stdout
     assert FitResult.load(out).cfg.depth == 1
 
