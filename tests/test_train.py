@@ -140,3 +140,12 @@ def test_gpu_colab_fits_a_colab_session(tmp_path):
     res = fit('shapes', preset='gpu-colab', depth=1, n_train=64, n_test=32, knn_train=32, knn_test=32, batch_size=32,
               epochs=1, warmup_epochs=0, out_dim=64, hidden_dim=64, bottleneck_dim=32, progress='none', device='cpu', out_dir=str(tmp_path))
     assert res.cfg.patch_size == 4 and res.cfg.n_local == 6 and len(res.history['iter']['loss']) == 2
+
+def test_ssl_sanity_script():
+    "The SimCLR diagnostic: its loss prefers matching views, and a tiny run reports one k-NN per epoch."
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from ssl_sanity import nt_xent, simclr_knn
+    z = torch.randn(16, 8)
+    assert nt_xent(torch.cat([z[:8], z[:8]]) * 5) < nt_xent(z) - 1
+    r = simclr_knn(depth=1, n_train=128, n_test=64, knn_train=64, knn_test=64, epochs=2, batch_size=32)
+    assert r['steps'] == 8 and len(r['knn']) == 2 and all(0 <= k <= 100 for k in r['knn'])
