@@ -149,3 +149,26 @@ def test_ssl_sanity_script():
     assert nt_xent(torch.cat([z[:8], z[:8]]) * 5) < nt_xent(z) - 1
     r = simclr_knn(depth=1, n_train=128, n_test=64, knn_train=64, knn_test=64, epochs=2, batch_size=32)
     assert r['steps'] == 8 and len(r['knn']) == 2 and all(0 <= k <= 100 for k in r['knn'])
+
+def test_what_it_learned_script(tmp_path):
+    "The attribute diagnostic re-draws the run's Shapes exactly and scores every attribute for every feature."
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from what_it_learned import attribute_knn
+    from dino_nb.train import fit
+    fit('shapes', preset='cpu-tiny', out_dir=str(tmp_path), epochs=1, n_train=128, n_test=64, knn_train=64, knn_test=64,
+        batch_size=32, depth=1, n_local=2, progress='none', shapes={'classes': ['circle', 'square', 'star'], 'rotate': False})
+    t = attribute_knn(tmp_path)
+    assert set(t) == {'teacher', 'random init', 'raw pixels', 'chance'}
+    assert all(set(r) == set(t['chance']) and all(0 <= v <= 100 for v in r.values()) for r in t.values())
+    assert t['chance']['shape'] >= 100 / 3 - 1e-6   # three balanced classes: the largest is at least a third
+
+def test_dynamics_probe_script(tmp_path):
+    "The probe script patches in BatchNorm in the head and Sinkhorn targets, trains a tiny run and reports its numbers."
+    import subprocess, json as _json
+    script = Path(__file__).parents[1] / 'benchmarks' / 'dynamics_probe.py'
+    args = ['epochs=1', 'n_train=128', 'n_test=64', 'knn_train=64', 'knn_test=64', 'batch_size=32', 'depth=1',
+            'n_local=2', f'out_dir="{tmp_path}"', '+bn', '+sk']
+    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=True).stdout
+    r = _json.loads(out.strip().splitlines()[-1])
+    assert r['flags'] == ['+bn', '+sk'] and len(r['h']) == 1 and 0 < r['h'][0] <= r['logK'] + 1e-6
+    assert len(r['teacher']) == 1 and 0 <= r['teacher'][0] <= 100

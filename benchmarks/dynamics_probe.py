@@ -1,0 +1,49 @@
+"""DINO probes of options the library does not have yet: BatchNorm in the head (`+bn`) and Sinkhorn-Knopp teacher
+targets instead of the centre (`+sk`, 3 iterations, as in DINOv2/SwAV). Both are patched into `dino_nb` for this
+process only; `+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
+A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
+    python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
+"""
+import sys, json, time, os, warnings, torch
+import dino_nb.train as T, dino_nb.loss as L
+from dino_nb.temperature import log_softmax_t
+from einops import rearrange
+warnings.simplefilter('ignore')
+args = sys.argv[1:]
+flags = {a for a in args if a.startswith('+')}
+over = {k: T._parse_value(v) for k, v in (a.split('=', 1) for a in args if not a.startswith('+'))}
+if '+bn' in flags:
+    orig = L.DINOHead.__init__
+    def init(self, *a, **k): k['use_bn'] = True; orig(self, *a, **k)
+    T.DINOHead.__init__ = init
+if '+sk' in flags:
+    def sinkhorn(t, temp, iters=3):     # t: (N, K) teacher logits
+        Q = torch.exp((t - t.max()) / temp).T   # (K, N)
+        Q /= Q.sum()
+        K, N = Q.shape
+        for _ in range(iters):
+            Q /= Q.sum(1, keepdim=True); Q /= K
+            Q /= Q.sum(0, keepdim=True); Q /= N
+        return (Q * N).T
+    def terms(student_out, teacher_out, center, student_temp, teacher_temp, n_global):
+        n_crops, B = L._views(student_out, teacher_out, n_global)
+        with torch.autocast(student_out.device.type, enabled=False):
+            s = rearrange(student_out.float(), '(v b) k -> v b k', v=n_crops)
+            pt = rearrange(sinkhorn(teacher_out.detach().float(), teacher_temp), '(g b) k -> g b k', g=n_global)
+            log_ps = log_softmax_t(s, student_temp)
+            pairs = ~torch.eye(n_global, n_crops, dtype=torch.bool)
+            targets = torch.einsum('gv,gbk->vbk', pairs.to(pt.dtype), pt)
+            loss = -(targets * log_ps).sum() / (pairs.sum() * B)
+        return loss, pt
+    L._dino_terms = terms
+over.setdefault('progress', 'none'); over.setdefault('out_dir', 'runs/dynamics-probe')
+t0 = time.time()
+res = T.fit('shapes', preset='cpu-tiny', resume=False, **over)
+ep = res.history['epoch']
+out = dict(flags=sorted(flags), over=args, wall=round(time.time() - t0),
+           ips=round(ep['images_per_s'][-1]),
+           teacher=[round(x, 1) for x in ep['knn_teacher'] if x is not None],
+           student=[round(x, 1) for x in ep['knn_student'] if x is not None],
+           h=[round(x, 2) for x in ep['teacher_entropy']], kl=[round(x, 2) for x in ep['kl']], logK=round(res.history['log_K'], 2))
+if '+base' in flags: out['base'] = {k: round(v, 1) for k, v in T.baselines(res).items()}
+print(json.dumps(out))
