@@ -167,8 +167,9 @@ def test_dynamics_probe_script(tmp_path):
     import subprocess, json as _json
     script = Path(__file__).parents[1] / 'benchmarks' / 'dynamics_probe.py'
     args = ['epochs=1', 'n_train=128', 'n_test=64', 'knn_train=64', 'knn_test=64', 'batch_size=32', 'depth=1',
-            'n_local=2', f'out_dir="{tmp_path}"', '+bn', '+sk']
-    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=True).stdout
+            'n_local=2', f'out_dir={tmp_path}', '+bn', '+sk']
+    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=True,
+                         cwd=tmp_path).stdout
     r = _json.loads(out.strip().splitlines()[-1])
     assert r['flags'] == ['+bn', '+sk'] and len(r['h']) == 1 and 0 < r['h'][0] <= r['logK'] + 1e-6
     assert len(r['teacher']) == 1 and 0 <= r['teacher'][0] <= 100
