@@ -4,7 +4,7 @@ process only; `+base` adds chance, raw-pixel and random-init k-NN. Other argumen
 A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
     python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
 """
-import sys, json, time, os, warnings, torch
+import sys, json, time, warnings, torch
 import dino_nb.train as T, dino_nb.loss as L
 from dino_nb.temperature import log_softmax_t
 from einops import rearrange
