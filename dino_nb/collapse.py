@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['TINY', 'SETTING_KEYS', 'SWEEP_SCALE', 'ABLATIONS', 'collapse_verdict', 'ablation', 'config_key', 'config_matches',
-           'ablation_run', 'load_sweep', 'sweep', 'set_record_lines', 'plot_collapse', 'find_record', 'CollapseLab']
+           'ablation_run', 'sweep_path', 'load_sweep', 'sweep', 'set_record_lines', 'plot_collapse', 'find_record',
+           'CollapseLab']
 
 # %% ../nbs/11_collapse.ipynb #e55dbf26
 import json, math, tempfile, time, warnings
@@ -98,9 +99,14 @@ def ablation_run(name:str='', # a label for plots
             'seconds': time.time() - t0, 'overrides': overrides, 'config': config_key(cfg)}
 
 # %% ../nbs/11_collapse.ipynb #da4b195b
-def load_sweep(path) -> dict:
-    "The records of a sweep file (name → record); {} when there is none."
-    path = Path(path)
+def sweep_path() -> Path:
+    "The sweep that ships inside the package (so the lab has it in Colab too)."
+    import importlib.resources
+    return Path(str(importlib.resources.files('dino_nb') / 'collapse_sweep.json'))
+
+def load_sweep(path=None) -> dict:
+    "The records of a sweep file (name → record), by default the one shipped in the package; {} when there is none."
+    path = Path(path) if path else sweep_path()
     return json.loads(path.read_text())['records'] if path.exists() else {}
 
 def sweep(settings:dict, # name → `DINOConfig` overrides (e.g. `ablation(...)`)

@@ -173,3 +173,15 @@ def test_dynamics_probe_script(tmp_path):
     r = _json.loads(out.strip().splitlines()[-1])
     assert r['flags'] == ['+bn', '+sk'] and len(r['h']) == 1 and 0 < r['h'][0] <= r['logK'] + 1e-6
     assert len(r['teacher']) == 1 and 0 <= r['teacher'][0] <= 100
+
+def test_scatter_design_from_the_cli(tmp_path):
+    "The SCATTER design as the CLI passes it (JSON lists, not tuples) makes the same images and trains."
+    from dino_nb.data import SCATTER, Shapes
+    as_json = json.loads(json.dumps(SCATTER))
+    assert torch.equal(Shapes(32, 32, **as_json).images, Shapes(32, 32, **SCATTER).images)
+    out = tmp_path / 'run'
+    r = subprocess.run(['dino-nb', 'fit', '--epochs', '1', '--out', str(out)] + _cli_args(tmp_path) +
+                       [f'shapes={json.dumps(SCATTER)}'], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = FitResult.load(out)
+    assert tuple(res.cfg.shapes['count']) == (3, 6) and res.cfg.shapes['colours'] == 'dark'

@@ -1,0 +1,18 @@
+"What a plain `pip install` (not editable) ships: the package data the notebooks load in Colab."
+import subprocess, sys, zipfile
+from pathlib import Path
+
+def test_wheel_ships_the_collapse_sweep(tmp_path):
+    root = Path(__file__).parents[1]
+    r = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', str(tmp_path), str(root)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    (wheel,) = tmp_path.glob('dino_nb-*.whl')
+    names = zipfile.ZipFile(wheel).namelist()
+    assert 'dino_nb/collapse_sweep.json' in names and 'dino_nb/train.py' in names
+
+def test_load_sweep_reads_the_shipped_file():
+    from dino_nb.collapse import load_sweep, sweep_path, ABLATIONS
+    assert sweep_path().name == 'collapse_sweep.json' and sweep_path().exists()
+    records = load_sweep()
+    assert set(records) == set(ABLATIONS) and all('iter' in r and 'knn' in r for r in records.values())
