@@ -134,8 +134,9 @@ def sample_shape_params(
         p['blob_colour'] = (0.2 * p['blob_colour'][..., :1]).expand_as(p['blob_colour']).contiguous()
     if hi > 1:
         p['n_objects'] = torch.randint(lo, hi + 1, (n,), generator=gen)
-        if colours == 'random':  # the other objects keep clear of the background instead
-            p['fg'][:, 1:] = _far_colour(repeat(p['bg1'], 'n c -> n m c', m=hi - 1), contrast, gen)
+        if colours != 'dark':    # the other objects keep clear of the background instead (a grey stays on one side)
+            far = _far_colour(repeat(p['bg1'], 'n c -> n m c', m=hi - 1), contrast, gen)
+            p['fg'] = torch.cat([p['fg'][:, :1], far.mean(-1, keepdim=True).expand_as(far) if colours == 'gray' else far], 1)
     return p
 
 # %% ../nbs/00_data.ipynb #ede435ab

@@ -106,4 +106,4 @@ def test_gray_shapes_keep_the_geometry_and_the_contrast():
     inside = (x.mean(1) * b.masks).sum((1, 2)) / b.masks.sum((1, 2))
     outside = (x.mean(1) * ~b.masks).sum((1, 2)) / (~b.masks).sum((1, 2))
     assert ((inside - outside).abs() > 0.05).float().mean() > 0.9        # the object stands out from its surround
-    with pytest.raises(ValueError, match="'random' or 'gray'"): data.Shapes(10, 32, colours="grey")
+    with pytest.raises(ValueError, match="'random', 'gray' or 'dark'"): data.Shapes(10, 32, colours="grey")
