@@ -2,7 +2,9 @@
 
 For a run folder trained on `Shapes`, the image parameters of its k-NN bank and test images are drawn again from the
 same seeds, and each attribute becomes a label: the shape (what k-NN reports), the object's hue (6 bins) and
-brightness (4 bins), the background kind and the background's mean brightness (4 bins). Each column is scored with
+brightness (4 bins), the background kind and the background's mean brightness (4 bins); on designs with several
+objects an image (`count`, e.g. `SCATTER`), the number of objects, their mean size and mean brightness (4 bins each)
+replace the object and background-kind columns. Each column is scored with
 the same k-NN (k 20, T 0.07) on the run's teacher, on the same network at its random initialisation and on raw
 pixels. A feature that has learned shape gains on the first column; one that clusters by colour gains on the others.
     python benchmarks/what_it_learned.py runs/my-run [--json]
@@ -21,15 +23,22 @@ def _bins(x:torch.Tensor, n:int) -> torch.Tensor:
 
 def attributes(cfg, split:str, n:int) -> dict:
     "Every attribute's labels for the `n` images of a split, from their re-drawn parameters."
-    kw = dict(scale=(0.35, 0.75), rotate=True, clutter=3, background=BACKGROUNDS, contrast=0.25, colours='random')
+    kw = dict(scale=(0.35, 0.75), rotate=True, clutter=3, background=BACKGROUNDS, contrast=0.25, colours='random', count=1)
     kw.update({k: v for k, v in cfg.shapes.items() if k in kw})
     n_classes = len(cfg.shapes.get('classes') or SHAPE_NAMES)
     gen = torch.Generator().manual_seed(2 * cfg.seed + (split == 'test'))
     p = sample_shape_params(n, n_classes, gen, tuple(kw['scale']), kw['rotate'], kw['clutter'], len(kw['background']),
-                            kw['contrast'], kw['colours'])
+                            kw['contrast'], kw['colours'], kw['count'])
+    bg = _bins((p['bg1'] + p['bg2']).mean(1), 4)
+    if 'n_objects' in p:                                               # several objects: per-image summaries of them
+        used = (torch.arange(p['radius'].shape[1]) < p['n_objects'][:, None]).float()
+        mean = lambda x: (x * used).sum(1) / used.sum(1)
+        return {'shape': p['labels'], 'object count': p['n_objects'] - p['n_objects'].min(),
+                'object size': _bins(mean(p['radius']), 4), 'object brightness': _bins(mean(p['fg'].mean(-1)), 4),
+                'background brightness': bg}
     hsv = rgb_to_hsv(p['fg'][:, :, None, None])[:, :, 0, 0]          # (n, 3)
     return {'shape': p['labels'], 'object hue': _bins(hsv[:, 0], 6), 'object brightness': _bins(hsv[:, 2], 4),
-            'background kind': p['bg_kind'], 'background brightness': _bins((p['bg1'] + p['bg2']).mean(1), 4)}
+            'background kind': p['bg_kind'], 'background brightness': bg}
 
 def attribute_knn(run) -> dict:
     "k-NN % on each attribute (columns) for the run's teacher, its random init, raw pixels and chance (rows)."

@@ -185,3 +185,16 @@ def test_scatter_design_from_the_cli(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     res = FitResult.load(out)
     assert tuple(res.cfg.shapes['count']) == (3, 6) and res.cfg.shapes['colours'] == 'dark'
+
+def test_what_it_learned_attributes_of_several_objects():
+    "On a design with several objects an image, the diagnostic's columns are their count, size and brightness."
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from what_it_learned import attributes
+    from dino_nb.data import SCATTER, Shapes
+    from dino_nb.train import get_config
+    cfg = get_config('cpu-tiny', shapes=json.loads(json.dumps(SCATTER)), n_train=200)
+    a = attributes(cfg, 'train', 200)
+    assert set(a) == {'shape', 'object count', 'object size', 'object brightness', 'background brightness'}
+    assert torch.equal(a['shape'], Shapes(200, 32, seed=0, **SCATTER).labels)
+    assert set(a['object count'].tolist()) == {0, 1, 2, 3}                    # 3..6 objects, counted from the fewest
+    assert all(set(a[k].tolist()) == {0, 1, 2, 3} for k in ('object size', 'object brightness'))
