@@ -52,9 +52,10 @@ def attribute_knn(run) -> dict:
     be, te = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
     torch.manual_seed(cfg.seed)
     random_init = DINO(cfg).teacher.backbone                      # the weights the run started from
-    feats = {'teacher': (extract_features(res.teacher, be)[0], extract_features(res.teacher, te)[0]),
-             'random init': (extract_features(random_init, be)[0], extract_features(random_init, te)[0]),
-             'raw pixels': (raw_pixel_features(be)[0], raw_pixel_features(te)[0])}
+    ext = lambda m, d: extract_features(m, d, normalize=False)[0]            # `EvalImages` are normalised already
+    feats = {'teacher': (ext(res.teacher, be), ext(res.teacher, te)),
+             'random init': (ext(random_init, be), ext(random_init, te)),
+             'raw pixels': (raw_pixel_features(be.ds)[0], raw_pixel_features(te.ds)[0])}   # the uint8 images, as `baselines`
     table = {name: {k: round(knn_accuracy(fb, attr_tr[k][bi], ft, attr_te[k][ti], k=cfg.knn_k, T=cfg.knn_t), 1)
                     for k in attr_tr} for name, (fb, ft) in feats.items()}
     table['chance'] = {k: round(100 * torch.bincount(attr_te[k][ti]).max().item() / len(ti), 1) for k in attr_tr}

@@ -161,6 +161,10 @@ def test_what_it_learned_script(tmp_path):
     assert set(t) == {'teacher', 'random init', 'raw pixels', 'chance'}
     assert all(set(r) == set(t['chance']) and all(0 <= v <= 100 for v in r.values()) for r in t.values())
     assert t['chance']['shape'] >= 100 / 3 - 1e-6   # three balanced classes: the largest is at least a third
+    res = FitResult.load(tmp_path)                  # its shape column is the run's own k-NN (images normalised once)
+    _, bank, test = train.load_splits(res.cfg)
+    k = train.knn_eval(res.teacher, train.EvalImages(bank, 32), train.EvalImages(test, 32), res.cfg, torch.device('cpu'))
+    assert abs(t['teacher']['shape'] - k) < 0.051, (t['teacher']['shape'], k)
 
 def test_dynamics_probe_script(tmp_path):
     "The probe script patches in BatchNorm in the head and Sinkhorn targets, trains a tiny run and reports its numbers."
