@@ -1,6 +1,6 @@
-"""DINO probes of options the library does not have yet: BatchNorm in the head (`+bn`) and Sinkhorn-Knopp teacher
-targets instead of the centre (`+sk`, 3 iterations, as in DINOv2/SwAV). Both are patched into `dino_nb` for this
-process only; `+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
+"""DINO probes with k-NN after every epoch. `+sk` swaps the centre for Sinkhorn-Knopp teacher targets (3 iterations,
+as in DINOv2/SwAV), patched into `dino_nb` for this process only; `+bn` is `head_bn=true` (BatchNorm in the head);
+`+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
 A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
     python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
 """
@@ -12,10 +12,7 @@ warnings.simplefilter('ignore')
 args = sys.argv[1:]
 flags = {a for a in args if a.startswith('+')}
 over = {k: T._parse_value(v) for k, v in (a.split('=', 1) for a in args if not a.startswith('+'))}
-if '+bn' in flags:
-    orig = L.DINOHead.__init__
-    def init(self, *a, **k): k['use_bn'] = True; orig(self, *a, **k)
-    T.DINOHead.__init__ = init
+if '+bn' in flags: over['head_bn'] = True     # now a DINOConfig field; the flag is kept for the old commands
 if '+sk' in flags:
     def sinkhorn(t, temp, iters=3):     # t: (N, K) teacher logits
         Q = torch.exp((t - t.max()) / temp).T   # (K, N)

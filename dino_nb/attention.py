@@ -167,7 +167,7 @@ def train_supervised(cfg:DINOConfig, # the DINO run's config: architecture, data
                      weight_decay:float=0.05):
     "The same ViT, from the same initial weights, trained with labels: returns (backbone, classifier, history)."
     device = pick_device(cfg.device); amp = autocast(device, pick_precision(device, cfg.precision))
-    if train is None: train = Shapes(cfg.n_train, size=cfg.source_size, seed=cfg.seed, split='train')
+    if train is None: train = Shapes(cfg.n_train, size=cfg.source_size, seed=cfg.seed, split='train', **cfg.shapes)
     ipe = len(train) // cfg.batch_size
     steps = steps or cfg.epochs * ipe
     backbone = init_backbone(cfg).to(device).train()

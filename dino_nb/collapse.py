@@ -59,7 +59,11 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
 
 # %% ../nbs/11_collapse.ipynb #85dac3f8
 TINY = dict(depth=1, n_train=512, n_test=256, batch_size=32, epochs=3, warmup_epochs=0, freeze_last_layer=0,
-            n_local=0, lr=0.015, knn_train=256, knn_test=256, knn_every=0)
+            n_local=0, lr=0.015, knn_train=256, knn_test=256, knn_every=0,
+            # the recipe these demonstrations were made for (the previous cpu-tiny): the paper's stem, crops, head and
+            # τt, a teacher that starts moving fast, one-object Shapes
+            stem='patch', shapes={}, global_scale=[0.4, 1.0], local_scale=[0.05, 0.4], head_bn=False,
+            teacher_temp=0.04, warmup_teacher_temp=0.04, momentum_teacher=0.98, momentum_teacher_end=1.0)
 SETTING_KEYS = ('teacher_temp', 'center_momentum', 'momentum_teacher', 'n_local')
 _NOT_COMPARED = ('out_dir', 'progress', 'device', 'precision', 'num_workers', 'data_root')
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'cpu_has_bf16', 'pick_device', 'pick_precision', 'autocast', 'save_checkpoint', 'load_checkpoint',
-           'init_distributed', 'Progress']
+           'init_distributed', 'average_buffers', 'Progress']
 
 # %% ../nbs/12_infra.ipynb #523f1623
 import contextlib, os, sys, time
@@ -83,6 +83,13 @@ def init_distributed(device:torch.device) -> tuple:
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo')
         if device.type == 'cuda': torch.cuda.set_device(device)
     return dist.get_rank(), dist.get_world_size()
+
+# %% ../nbs/12_infra.ipynb #e4cc33de
+def average_buffers(model:torch.nn.Module):
+    "Average the floating-point buffers (BatchNorm running statistics) of `model` over the processes, in place."
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2: return
+    for b in model.buffers():
+        if b.is_floating_point(): dist.all_reduce(b, op=dist.ReduceOp.SUM); b.div_(dist.get_world_size())
 
 # %% ../nbs/12_infra.ipynb #2b0fe5b4
 def _in_notebook() -> bool:

@@ -11,7 +11,7 @@ __all__ = ['PRESETS', 'ARCHS', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', '
            'config_baselines', 'plot_attention', 'write_run_folder', 'cli_parser', 'main']
 
 # %% ../nbs/09_train.ipynb #88360986
-import argparse, contextlib, dataclasses, json, math, os, random, sys, time, warnings
+import argparse, contextlib, copy, dataclasses, json, math, os, random, sys, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from einops import rearrange
 
-from .data import Shapes, get_dataset
+from .data import Shapes, SCATTER, get_dataset
 from .vit import vit_tiny, vit_small, vit_base
 from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
@@ -29,7 +29,7 @@ from .loss import DINOHead, dino_loss_and_diagnostics
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
 from .evaluate import extract_features, knn_accuracy, raw_pixel_features
 from .infra import (cpu_has_bf16, pick_device, pick_precision, autocast, CKPT_FORMAT, save_checkpoint,
-                           load_checkpoint, init_distributed, Progress)
+                           load_checkpoint, init_distributed, average_buffers, Progress)
 
 # %% ../nbs/09_train.ipynb #f08a5850
 @dataclass
@@ -53,6 +53,7 @@ class DINOConfig:
     hidden_dim: int = 2048
     bottleneck_dim: int = 256
     norm_last_layer: bool = True
+    head_bn: bool = False             # BatchNorm between the head's MLP layers (the official `use_bn_in_head`)
     # crops
     global_size: int = 224
     local_size: int = 96
@@ -98,9 +99,11 @@ class DINOConfig:
 PRESETS = {
     'gpu-small': dict(arch='vit_small', patch_size=16, global_size=224, local_size=96, n_local=10,
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
-    'cpu-tiny': dict(arch='vit_tiny', patch_size=8, depth=4, global_size=32, local_size=16, n_local=4,
-                     source_size=32, out_dim=256, hidden_dim=512, bottleneck_dim=128, batch_size=64,
-                     epochs=6, warmup_epochs=1, lr=0.002, momentum_teacher=0.98, drop_path_rate=0.0,
+    'cpu-tiny': dict(arch='vit_tiny', patch_size=8, depth=4, stem='conv', global_size=32, local_size=16, n_local=4,
+                     global_scale=(0.2, 0.5), local_scale=(0.05, 0.2), source_size=32, shapes=SCATTER,
+                     out_dim=256, hidden_dim=512, bottleneck_dim=128, head_bn=True, batch_size=64,
+                     epochs=6, warmup_epochs=1, lr=0.004, momentum_teacher=0.998, momentum_teacher_end=0.998,
+                     teacher_temp=0.02, warmup_teacher_temp=0.02, freeze_last_layer=0.25, drop_path_rate=0.0,
                      n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000),
     'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                       source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
@@ -119,7 +122,7 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
     unknown = sorted(set(overrides) - names)
     if unknown:
         raise TypeError(f"unknown config field(s) {unknown}: valid fields are {sorted(names)}")
-    cfg = DINOConfig(**{**PRESETS[preset], **overrides, 'preset': preset})
+    cfg = DINOConfig(**{**copy.deepcopy(PRESETS[preset]), **overrides, 'preset': preset})
     for k in ('global_scale', 'local_scale'): setattr(cfg, k, tuple(getattr(cfg, k)))
     return cfg
 
@@ -217,7 +220,8 @@ class DINO(nn.Module):
         super().__init__()
         sb, tb = build_backbone(cfg, cfg.drop_path_rate), build_backbone(cfg)
         head = lambda: DINOHead(sb.embed_dim, cfg.out_dim, hidden_dim=cfg.hidden_dim,
-                                bottleneck_dim=cfg.bottleneck_dim, norm_last_layer=cfg.norm_last_layer)
+                                bottleneck_dim=cfg.bottleneck_dim, norm_last_layer=cfg.norm_last_layer,
+                                use_bn=cfg.head_bn)
         self.student, self.teacher = MultiCropWrapper(sb, head()), MultiCropWrapper(tb, head())
         self.teacher.load_state_dict(self.student.state_dict())
         self.teacher.requires_grad_(False)
@@ -547,6 +551,7 @@ def end_epoch(run:Run, epoch:int, diags:list, seconds:float, images:int):
     "The epoch's k-NN (when due) and record, the collapse check and the checkpoint."
     cfg, dino = run.res.cfg, run.res.dino
     knn = (None, None)
+    for m in (dino.student, dino.teacher): average_buffers(m)   # one BatchNorm statistics over processes (12_infra)
     if epoch == cfg.epochs - 1 or (cfg.knn_every and (epoch + 1) % cfg.knn_every == 0):
         knn = tuple(knn_eval(m.backbone, run.bank, run.test, cfg, run.device, run.precision)
                     for m in (dino.teacher, dino.student))
