@@ -16,3 +16,12 @@ def test_load_sweep_reads_the_shipped_file():
     assert sweep_path().name == 'collapse_sweep.json' and sweep_path().exists()
     records = load_sweep()
     assert set(records) == set(ABLATIONS) and all('iter' in r and 'knn' in r for r in records.values())
+
+
+def test_notebooks_keep_no_widget_state():
+    "Saved notebooks carry their outputs but no widget state (nbconvert --execute writes it into the metadata)."
+    import json
+    nbs = sorted((Path(__file__).parent.parent / 'nbs').glob('*.ipynb'))
+    assert nbs
+    with_state = [p.name for p in nbs if 'widgets' in json.load(open(p)).get('metadata', {})]
+    assert not with_state, f'remove metadata.widgets from {with_state}'
