@@ -24,4 +24,6 @@ def test_notebooks_keep_no_widget_state():
     nbs = sorted((Path(__file__).parent.parent / 'nbs').glob('*.ipynb'))
     assert nbs
     with_state = [p.name for p in nbs if 'widgets' in json.load(open(p)).get('metadata', {})]
-    assert not with_state, f'remove metadata.widgets from {with_state}'
+    assert not with_state, f'remove metadata.widgets from {with_state} (python .ci/execute_nbs.py strips it)'
+    views = [p.name for p in nbs if 'application/vnd.jupyter.widget-view+json' in p.read_text()]
+    assert not views, f'widget views saved in {views}: they show an error without their state'
