@@ -105,6 +105,7 @@ PRESETS = {
                      epochs=6, warmup_epochs=1, lr=0.004, momentum_teacher=0.998, momentum_teacher_end=0.998,
                      teacher_temp=0.02, warmup_teacher_temp=0.02, freeze_last_layer=0.25, drop_path_rate=0.0,
                      n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000),
+    'cpu-base': dict(epochs=18, knn_every=3),      # cpu-tiny three times as long (filled in below)
     'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                       source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
                       warmup_epochs=2.4, momentum_teacher=0.99, data='cifar10', knn_every=5, knn_train=10_000),
@@ -125,6 +126,7 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
     cfg = DINOConfig(**{**copy.deepcopy(PRESETS[preset]), **overrides, 'preset': preset})
     for k in ('global_scale', 'local_scale'): setattr(cfg, k, tuple(getattr(cfg, k)))
     return cfg
+PRESETS['cpu-base'] = {**PRESETS['cpu-tiny'], **PRESETS['cpu-base']}
 
 # %% ../nbs/09_train.ipynb #95d37749
 def to_uint8(img, # a PIL image, or a CHW tensor (float in [0, 1] or uint8)
