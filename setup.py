@@ -31,7 +31,8 @@ setuptools.setup(
     python_requires=f">={cfg['min_python']}",
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
-    package_data={'dino_nb': ['collapse_sweep.json']},   # the lab's saved sweep (11_collapse)
+    package_data={'dino_nb': ['collapse_sweep.json',          # the lab's saved sweep (11_collapse)
+                           'trained/*.pth', 'trained/*.json']},  # the networks that ship (09_train: load_trained)
     install_requires=cfg['requirements'].split(),
     extras_require={'dev': cfg['dev_requirements'].split()},
     entry_points={'console_scripts': cfg['console_scripts'].split(),

@@ -41,9 +41,9 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
              sharpening:bool=True, # False: τt = τs = student_temp (0.1 unless overridden)
              teacher_temp:float=None, # a fixed τt (no warm-up); None keeps the preset's
              center_momentum:float=None, # m of the centre; None keeps the preset's
-             momentum_teacher:float=None, # EMA λ at the start (cosine to 1); 0 = no EMA, the teacher copies the student
+             momentum_teacher:float=None, # EMA λ, held for the run (0: no EMA, the teacher copies the student)
              n_local:int=None, # local crops (0: two global crops only); None keeps the preset's
-             **overrides): # any other `DINOConfig` field
+             **overrides): # any other `DINOConfig` field (e.g. `momentum_teacher_end=1.0`: the paper's rising λ)
     "The `fit` overrides of one ablation of the paper."
     o = dict(overrides)
     if teacher_temp is not None: o.update(teacher_temp=teacher_temp, warmup_teacher_temp=teacher_temp)
@@ -52,8 +52,8 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
         o.update(teacher_temp=tau, warmup_teacher_temp=tau)
     if center_momentum is not None: o['center_momentum'] = center_momentum
     if not centering: o['center_momentum'] = 1.0
-    if momentum_teacher is not None: o['momentum_teacher'] = momentum_teacher
-    if momentum_teacher == 0: o['momentum_teacher_end'] = 0.   # held at 0: no EMA at all
+    if momentum_teacher is not None:   # held, unless `momentum_teacher_end` is given too
+        o = {'momentum_teacher': momentum_teacher, 'momentum_teacher_end': momentum_teacher, **o}
     if n_local is not None: o['n_local'] = n_local
     return o
 
@@ -130,7 +130,7 @@ def sweep(settings:dict, # name → `DINOConfig` overrides (e.g. `ablation(...)`
     return {name: done[name] for name in settings}
 
 # %% ../nbs/11_collapse.ipynb #55d8d896
-SWEEP_SCALE = dict(n_train=3072, n_test=500, knn_train=1000, knn_test=500)
+SWEEP_SCALE = dict(knn_every=1)          # cpu-tiny as it is, k-NN after every epoch
 ABLATIONS = {
     'DINO': ablation(),
     'sharpening only': ablation(centering=False),
@@ -138,12 +138,12 @@ ABLATIONS = {
     'no EMA (λ = 0)': ablation(momentum_teacher=0.),
     '2 crops': ablation(n_local=0),
     'centre m = 0.999': ablation(center_momentum=0.999),
-    'τt = 0.02': ablation(teacher_temp=0.02),
+    'τt = 0.04': ablation(teacher_temp=0.04),
+    'τt = 0.06': ablation(teacher_temp=0.06),
     'τt = 0.08': ablation(teacher_temp=0.08),
     'centre m = 0': ablation(center_momentum=0.),
     'centre m = 0.99': ablation(center_momentum=0.99),
-    'τt = 0.06': ablation(teacher_temp=0.06),
-    'EMA λ = 0.996': ablation(momentum_teacher=0.996),
+    'EMA λ 0.996 → 1': ablation(momentum_teacher=0.996, momentum_teacher_end=1.0),
 }
 
 # %% ../nbs/11_collapse.ipynb #2a5a5036

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ema_update', 'cosine_schedule', 'teacher_temp_schedule', 'ema_trajectory', 'student_trajectory', 'plot_momentum',
-           'MomentumExplorer']
+           'MomentumExplorer', 'plot_teacher_student']
 
 # %% ../nbs/07_ema.ipynb #353b7573
 import numpy as np
@@ -142,3 +142,27 @@ class MomentumExplorer(Explorer):
         self.line_teacher.set_ydata(ema_trajectory(self.student, self.momentum.value))
         self.ax.set_title(_momentum_title(self.momentum.value))
         if self._shown: self.redraw()
+
+# %% ../nbs/07_ema.ipynb #16eee3bd
+def plot_teacher_student(history:dict, # a `fit` history: history['epoch'] has 'epoch', 'knn_teacher', 'knn_student'
+                         momentum:float, # the run's teacher momentum λ
+                         steps_per_epoch:int, # optimiser steps per epoch
+                         lines:dict=None, # {name: k-NN %}: horizontal reference lines (chance, raw pixels ...)
+                         ax=None): # axes to draw on (default: a new figure)
+    "k-NN of teacher and student per epoch, and the student drawn 1/(1−λ) steps later (the EMA's mean lag)."
+    ep = history['epoch']
+    pts = [(e + 1, t, s) for e, t, s in zip(ep['epoch'], ep['knn_teacher'], ep['knn_student']) if t is not None]
+    if not pts: raise ValueError('the history has no k-NN: train with knn_every > 0')
+    x, t, s = (np.array(v, dtype=float) for v in zip(*pts))
+    window = 1 / (1 - momentum)                                         # steps
+    if ax is None: _, ax = plt.subplots(figsize=(7, 3.4))
+    ax.plot(x, s, 'o-', c='tab:orange', label='student')
+    ax.plot(x, t, 'o-', c='tab:blue', label='teacher (EMA of the student)')
+    ax.plot(x + window / steps_per_epoch, s, 'o:', c='tab:orange', alpha=.5, mfc='none',
+            label=f'student, drawn {window:.0f} steps = {window / steps_per_epoch:.1f} epochs later')
+    for (name, v), c in zip((lines or {}).items(), ('gray', 'tab:red', 'tab:purple', 'tab:green', 'k')):
+        ax.axhline(v, ls='--', lw=1, c=c, label=name)
+    ax.set(xlabel='epochs trained', ylabel='k-NN top-1 (%)', ylim=(0, 100), xlim=(0, x.max() + 0.5))
+    ax.legend(fontsize=7, frameon=False, loc='center left', bbox_to_anchor=(1, 0.5))
+    ax.figure.tight_layout()
+    return ax.figure

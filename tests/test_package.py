@@ -2,7 +2,7 @@
 import subprocess, sys, zipfile
 from pathlib import Path
 
-def test_wheel_ships_the_collapse_sweep(tmp_path):
+def test_wheel_ships_the_sweep_and_the_trained_networks(tmp_path):
     root = Path(__file__).parents[1]
     r = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '--no-build-isolation', '-q', '-w', str(tmp_path), str(root)],
                        capture_output=True, text=True, timeout=300)
@@ -10,6 +10,19 @@ def test_wheel_ships_the_collapse_sweep(tmp_path):
     (wheel,) = tmp_path.glob('dino_nb-*.whl')
     names = zipfile.ZipFile(wheel).namelist()
     assert 'dino_nb/collapse_sweep.json' in names and 'dino_nb/train.py' in names
+    for name in ('cpu-base', 'cpu-base-supervised'):
+        assert f'dino_nb/trained/{name}.pth' in names and f'dino_nb/trained/{name}.json' in names
+    assert sum(i.file_size for i in zipfile.ZipFile(wheel).infolist() if '/trained/' in i.filename) <= 10 * 2**20  # <= 10 MB
+
+def test_trained_networks_load_with_manifests():
+    "Each shipped network loads offline with `weights_only=True` and says which command, commit and seed made it."
+    from dino_nb.train import load_trained, trained_names
+    for name in trained_names():
+        t = load_trained(name)
+        m = t.manifest
+        assert m['commands'][0].startswith('dino-nb fit --preset cpu-base') and len(m['commit']) == 40
+        assert m['seed'] == t.cfg.seed and m['wall_s'] > 0 and not t.backbone.training
+        assert 0 <= m['knn']['DINO teacher'] <= 100
 
 def test_load_sweep_reads_the_shipped_file():
     from dino_nb.collapse import load_sweep, sweep_path, ABLATIONS

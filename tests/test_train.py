@@ -204,3 +204,21 @@ def test_what_it_learned_attributes_of_several_objects():
     assert torch.equal(a['shape'], Shapes(200, 32, seed=0, **SCATTER).labels)
     assert set(a['object count'].tolist()) == {0, 1, 2, 3}                    # 3..6 objects, counted from the fewest
     assert all(set(a[k].tolist()) == {0, 1, 2, 3} for k in ('object size', 'object brightness'))
+
+def test_make_trained_script(tmp_path):
+    "make_trained.py turns a run folder into two loadable networks whose manifests say how they were made."
+    run = tmp_path / 'run'
+    fit(epochs=1, out_dir=str(run), **{k: v for k, v in TINY.items()})
+    script = Path(__file__).parents[1] / 'benchmarks' / 'make_trained.py'
+    r = subprocess.run([sys.executable, str(script), str(run), '--fit-command', 'dino-nb fit (tiny)', '--commit', 'a' * 40,
+                        '--n-eval', '16', '--out', str(tmp_path / 'out')], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    from dino_nb.train import load_trained, knn_eval, eval_sets
+    d, s = load_trained('cpu-base', tmp_path / 'out'), load_trained('cpu-base-supervised', tmp_path / 'out')
+    m = d.manifest
+    assert m['commands'][0] == 'dino-nb fit (tiny)' and m['commit'] == 'a' * 40 and m['seed'] == d.cfg.seed
+    assert s.manifest['steps'] == len(m['history']['iter']['loss']) and s.classifier.out_features == len(s.manifest['classes'])
+    assert set(m['knn']) == {'DINO teacher', 'supervised', 'chance', 'raw pixels', 'random init'}
+    assert set(m['jaccard_64px']) == {'DINO teacher', 'supervised', 'random init'} and m['jaccard_images'] == 16
+    bank, test = eval_sets(d.cfg)                                   # the manifest's k-NN is the loaded weights'
+    assert abs(knn_eval(d.backbone, bank, test, d.cfg, torch.device('cpu')) - m['knn']['DINO teacher']) < 0.051
