@@ -40,3 +40,14 @@ def test_notebooks_keep_no_widget_state():
     assert not with_state, f'remove metadata.widgets from {with_state} (python .ci/execute_nbs.py strips it)'
     views = [p.name for p in nbs if 'application/vnd.jupyter.widget-view+json' in p.read_text()]
     assert not views, f'widget views saved in {views}: they show an error without their state'
+
+def test_transfer_probe_script():
+    "The transfer probe scores the shipped networks beside the baselines on each unseen design."
+    import sys
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from transfer_probe import transfer, DESIGNS
+    r = transfer(n_bank=120, n_test=60)
+    assert set(r) == set(DESIGNS)
+    for row in r.values():
+        assert list(row) == ['chance', 'raw pixels', 'random init', 'DINO teacher', 'supervised']
+        assert all(0 <= v <= 100 for v in row.values())

@@ -1,0 +1,33 @@
+"""k-NN of the shipped cpu-base networks (trained on SCATTER) on Shapes designs they never saw: frozen features, no training.
+
+    python benchmarks/transfer_probe.py              # 3 000 bank / 1 000 test images per design
+"""
+import argparse, json
+from dino_nb.train import load_trained
+from dino_nb.attention import init_backbone
+from dino_nb.data import Shapes
+from dino_nb.evaluate import knn_baselines
+
+DESIGNS = {
+    'gray 2-4 objects, 6 classes, plain/gradient': dict(classes=['circle', 'triangle', 'square', 'star', 'cross', 'ring'],
+        count=(2, 4), colours='gray', background=('plain', 'gradient'), clutter=0, rotate=False, scale=(0.22, 0.38)),
+    'one object, 9 upright classes, random colours': dict(classes=['circle', 'ring', 'crescent', 'triangle', 'square',
+        'diamond', 'star', 'cross', 'arrow'], rotate=False),
+}
+
+def transfer(n_bank:int=3000, n_test:int=1000) -> dict:
+    "{design: {row: k-NN %}}: chance, raw pixels, random init and the two shipped networks, on each design."
+    d, s = load_trained('cpu-base'), load_trained('cpu-base-supervised')
+    out = {}
+    for name, sh in DESIGNS.items():
+        bank, test = Shapes.splits(n_bank, n_test, size=d.cfg.source_size, seed=0, **sh)
+        t = knn_baselines(lambda: init_backbone(d.cfg), bank, test, probe=False,
+                          models={'DINO teacher': d.backbone, 'supervised': s.backbone})
+        out[name] = {k: round(v['k-NN'], 1) for k, v in t.items()}
+    return out
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--n-bank', type=int, default=3000); ap.add_argument('--n-test', type=int, default=1000)
+    a = ap.parse_args()
+    print(json.dumps(transfer(a.n_bank, a.n_test), indent=1))
