@@ -72,14 +72,13 @@ def main():
     t0 = time.time()
     bb, clf, sup_hist = train_supervised(cfg)
     sup_wall = time.time() - t0
-    classes = list(Shapes(1, size=cfg.source_size, seed=cfg.seed, **cfg.shapes).classes)
+    held_out = Shapes(cfg.n_test, size=cfg.source_size, seed=cfg.seed, split='test', **cfg.shapes)
     save_trained(bb, cfg, 'cpu-base-supervised', out, classifier=clf, kind='supervised backbone and linear classifier',
-                 commands=[a.fit_command, this], wall_s=round(sup_wall, 1), classes=classes,
+                 commands=[a.fit_command, this], wall_s=round(sup_wall, 1), classes=list(held_out.classes),
                  steps=len(sup_hist['loss']), history={'loss': _round(sup_hist['loss']), 'accuracy': _round(sup_hist['accuracy'])},
                  **common)
     s = load_trained('cpu-base-supervised', out)
     sup_knn = knn_eval(s.backbone, bank, test, cfg, cpu, 'fp32')
-    held_out = Shapes(cfg.n_test, size=cfg.source_size, seed=cfg.seed, split='test', **cfg.shapes)
     sup_acc = label_accuracy(s.backbone, s.classifier, held_out, size=cfg.global_size)
     sup_j = jac(s.backbone)
 

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'ARCHS', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', 'TRAINED_FORMAT', 'DINOConfig', 'get_config',
-           'to_uint8', 'SourceImages', 'load_splits', 'epoch_batches', 'MultiCropWrapper', 'build_backbone', 'DINO',
-           'param_groups', 'make_optimizer', 'Schedules', 'make_schedules', 'NonFiniteLoss', 'clip_gradients',
-           'train_step', 'check_resumable', 'new_history', 'plot_history', 'CollapseWarning', 'collapse_message',
-           'EvalImages', 'knn_eval', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines',
-           'config_baselines', 'plot_attention', 'write_run_folder', 'cli_parser', 'main', 'Trained', 'trained_dir',
-           'trained_names', 'save_trained', 'load_trained', 'eval_sets']
+           'config_from_dict', 'to_uint8', 'SourceImages', 'load_splits', 'epoch_batches', 'MultiCropWrapper',
+           'build_backbone', 'DINO', 'param_groups', 'make_optimizer', 'Schedules', 'make_schedules', 'NonFiniteLoss',
+           'clip_gradients', 'train_step', 'check_resumable', 'new_history', 'plot_history', 'CollapseWarning',
+           'collapse_message', 'EvalImages', 'knn_eval', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch',
+           'end_epoch', 'baselines', 'eval_sets', 'config_baselines', 'plot_attention', 'write_run_folder',
+           'cli_parser', 'main', 'Trained', 'trained_dir', 'trained_names', 'save_trained', 'load_trained']
 
 # %% ../nbs/09_train.ipynb #88360986
 import argparse, contextlib, copy, dataclasses, json, math, os, random, sys, time, warnings
@@ -127,6 +127,10 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
     cfg = DINOConfig(**{**copy.deepcopy(PRESETS[preset]), **overrides, 'preset': preset})
     for k in ('global_scale', 'local_scale'): setattr(cfg, k, tuple(getattr(cfg, k)))
     return cfg
+
+def config_from_dict(d:dict) -> DINOConfig:
+    "A `DINOConfig` from its saved dict (a checkpoint's or a manifest's): JSON lists become tuples again."
+    return DINOConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
 PRESETS['cpu-base'] = {**PRESETS['cpu-tiny'], **PRESETS['cpu-base']}
 
 # %% ../nbs/09_train.ipynb #95d37749
@@ -432,7 +436,7 @@ class FitResult:
         path = Path(path)
         if path.is_dir(): path = path / 'checkpoint.pth'
         ck = load_checkpoint(path)
-        cfg = DINOConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in ck['config'].items()})
+        cfg = config_from_dict(ck['config'])
         dino = DINO(cfg)
         dino.student.load_state_dict(ck['student']); dino.teacher.load_state_dict(ck['teacher'])
         dino.center.load_state_dict(ck['center'])
@@ -580,10 +584,14 @@ def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
     "k-NN accuracy (%) of chance, raw pixels and the run's network at its random initialisation."
     return _baselines(res.cfg, res.bank, res.test, device, precision)
 
+def eval_sets(cfg:DINOConfig) -> tuple:
+    "The k-NN memory bank and test set of a run of `cfg` (`EvalImages`), made again from its data and seed."
+    _, bank, test = load_splits(cfg)
+    return EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
+
 def config_baselines(cfg:DINOConfig, device='cpu', precision:str='fp32') -> dict:
     "The same three numbers for a config, without training: its data, memory bank and initial weights."
-    _, bank, test = load_splits(cfg)
-    return _baselines(cfg, EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size), device, precision)
+    return _baselines(cfg, *eval_sets(cfg), device, precision)
 
 # %% ../nbs/09_train.ipynb #6c7b4072
 def plot_attention(backbone:nn.Module, # a trained ViT backbone
@@ -684,7 +692,7 @@ class Trained:
     @property
     def cfg(self) -> DINOConfig:
         "The `DINOConfig` of the run that trained it."
-        return DINOConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.manifest['config'].items()})
+        return config_from_dict(self.manifest['config'])
     def plot(self):
         "The training curves of the run; the k-NN panel draws its baselines and the supervised network beside it."
         base = dict(self.manifest.get('baselines') or {})
@@ -737,8 +745,3 @@ def load_trained(name:str='cpu-base', # one of `trained_names()`
         t.classifier = nn.Linear(w.shape[1], w.shape[0]).eval()
         t.classifier.load_state_dict({k: v.float() for k, v in state['classifier'].items()})
     return t
-
-def eval_sets(cfg:DINOConfig) -> tuple:
-    "The k-NN memory bank and test set of a run of `cfg` (`EvalImages`), made again from its data and seed."
-    _, bank, test = load_splits(cfg)
-    return EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
