@@ -44,6 +44,7 @@ def execute(path, skip, test=False):
         if direc.get('eval:', [''])[0].lower() == 'false' or skip & direc.keys():
             cell.outputs = []
             return True
+        cell.outputs = []      # execnb keeps a cell's old outputs when the new run prints nothing: start clean
         return False
     shell = CaptureShell(path)
     cwd = os.getcwd()

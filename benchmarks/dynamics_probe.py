@@ -1,10 +1,10 @@
 """DINO probes with k-NN after every epoch. `+sk` swaps the centre for Sinkhorn-Knopp teacher targets (3 iterations,
 as in DINOv2/SwAV), patched into `dino_nb` for this process only; `+bn` is `head_bn=true` (BatchNorm in the head);
-`+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
+`+dim96` (or `+dim128h4`) narrows the ViT to that width (and heads); `+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
 A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
     python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
 """
-import sys, json, time, warnings, torch
+import re, sys, json, time, warnings, torch
 import dino_nb.train as T, dino_nb.loss as L
 from dino_nb.temperature import log_softmax_t
 from einops import rearrange
@@ -12,6 +12,12 @@ warnings.simplefilter('ignore')
 args = sys.argv[1:]
 flags = {a for a in args if a.startswith('+')}
 over = {k: T._parse_value(v) for k, v in (a.split('=', 1) for a in args if not a.startswith('+'))}
+for f in flags:                   # +dimD[hH]: a narrower ViT (width D, H heads; default 3), e.g. +dim96, +dim128h4
+    m = re.fullmatch(r'\+dim(\d+)(?:h(\d+))?', f)
+    if m:
+        from dino_nb.vit import _vit
+        T.ARCHS['vit_tiny'] = lambda patch_size, img_size, drop_path_rate=0., _d=int(m[1]), _h=int(m[2] or 3), **kw: \
+            _vit(_d, _h, patch_size, img_size, drop_path_rate, kw)
 if '+bn' in flags: over['head_bn'] = True     # now a DINOConfig field; the flag is kept for the old commands
 if '+sk' in flags:
     def sinkhorn(t, temp, iters=3):     # t: (N, K) teacher logits

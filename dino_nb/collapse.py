@@ -8,7 +8,7 @@ __all__ = ['TINY', 'SETTING_KEYS', 'SWEEP_SCALE', 'ABLATIONS', 'collapse_verdict
            'CollapseLab']
 
 # %% ../nbs/11_collapse.ipynb #e55dbf26
-import json, math, tempfile, time, warnings
+import contextlib, io, json, math, tempfile, time, warnings
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np
@@ -90,7 +90,9 @@ def ablation_run(name:str='', # a label for plots
                  **overrides) -> dict: # `DINOConfig` fields, e.g. `ablation(...)` and `TINY`
     "Train one ablation on Shapes and return its compact record (curves, k-NN, settings, config)."
     t0 = time.time()
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+    quiet = overrides.get('progress', 'none') == 'none'   # then `fit`'s header line is not printed either
+    with (tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings(),
+          contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext()):
         warnings.simplefilter('ignore', CollapseWarning)   # collapses are expected here: `collapse_verdict` judges them
         res = fit('shapes', preset, **{'progress': 'none', **overrides, 'out_dir': tmp})
         cfg, h = res.cfg, res.history
@@ -201,13 +203,14 @@ class CollapseLab(Explorer):
     "Sliders and toggles over a sweep of real runs (instant), and a Run button that trains the chosen setting."
     def __init__(self, records:dict, # name → record, e.g. `load_sweep(path)` or `sweep(...)`
                  reference:str='DINO', # the record drawn in grey for comparison (default: the first)
-                 run_kw:dict=None): # `ablation_run` arguments of a live run (default: `SWEEP_SCALE`)
+                 run_kw:dict=None, # `ablation_run` arguments of a live run (default: `SWEEP_SCALE`)
+                 start:str=None): # the record the controls open on (default: the reference)
         if not records: raise ValueError('no records: run `sweep(ABLATIONS, path, base=SWEEP_SCALE)` first')
         self.records, self.run_kw = dict(records), dict(SWEEP_SCALE if run_kw is None else run_kw)
         ref = records.get(reference, next(iter(records.values())))
         self.tau_s = ref['config']['student_temp']
         grid = lambda k: sorted({r['setting'][k] for r in records.values()})
-        s = ref['setting']
+        s = (records[start] if start else ref)['setting']
         self.sliders = {'teacher_temp': _slider('teacher τt', grid('teacher_temp'), s['teacher_temp']),
                         'center_momentum': _slider('centre m', grid('center_momentum'), s['center_momentum']),
                         'momentum_teacher': _slider('EMA λ', grid('momentum_teacher'), s['momentum_teacher']),
@@ -218,10 +221,11 @@ class CollapseLab(Explorer):
         self.status = widgets.HTML()
         self.fig, axes = plt.subplots(1, 2, figsize=(12, 3.4), layout='constrained')
         plt.close(self.fig)  # shown only through the Output widget
-        self.reference = plot_collapse({ref['name']: ref}, axes=axes, lw=1, alpha=.5)[ref['name']]
+        self.reference = plot_collapse({ref['name']: ref}, axes=axes, lw=1, alpha=.7, zorder=3)[ref['name']]  # over the chosen run
         for l in self.reference: l.set_color('gray')
-        self.lines = (axes[0].plot([], [], c='C1', lw=2)[0], axes[1].plot([], [], c='C1', lw=2)[0])  # the chosen run
-        self.reference[0].set_label(f"{self.reference[0].get_label()} (reference, grey)")
+        self.lines = (axes[0].plot([], [], c='C1', lw=2.5)[0], axes[1].plot([], [], c='C1', lw=2.5)[0])  # the chosen run
+        knn = f": k-NN {ref['knn']['teacher'][-1]:.1f} %" if ref['knn']['teacher'] else ''
+        self.reference[0].set_label(f"{ref['name']} reference, grey{knn}")
         self.live = []   # lines of the runs trained with the button
         self.out = widgets.Output()
         controls = widgets.VBox([widgets.HBox([self.centering, self.sharpening, self.button]),

@@ -487,7 +487,7 @@ def _torchvision_dataset(name, train, root, download, transform, unlabeled=False
     try: return make(False)                      # already there: no network needed
     except RuntimeError: pass
     what = (f"Download it by hand ({url}, {mb}) and extract it into {Path(root).resolve()}, "
-            "or use get_dataset('shapes'), which needs no files.")
+            "or train on the built-in Shapes, which need no files (get_dataset('shapes'); `dino-nb fit` without --data).")
     if not download: raise FileNotFoundError(f'{name} is not in {root!r} and download=False. {what}')
     if not reachable(url, timeout): raise ConnectionError(f'cannot download {name}: no internet (cannot reach {url}). {what}')
     old = socket.getdefaulttimeout()

@@ -19,13 +19,13 @@ from .temperature import Explorer
 from IPython.display import display
 
 # %% auto #0
-__all__ = ['N_DRAWS', 'TV_JITTER', 'LUMA', 'BATCH_JITTER', 'CROP_COLORS', 'blur_kernel_size', 'CropSpec', 'MultiCropConfig',
+__all__ = ['N_DRAWS', 'TV_JITTER', 'CROP_COLORS', 'LUMA', 'BATCH_JITTER', 'blur_kernel_size', 'CropSpec', 'MultiCropConfig',
            'CropParams', 'central_box', 'crop_box', 'jitter_ranges', 'sample_one', 'to_float_image', 'augment_one',
-           'MultiCrop', 'sample_boxes', 'sample_batch', 'crop_grid', 'resized_crops', 'gray_batch', 'brightness_batch',
-           'contrast_batch', 'saturation_batch', 'rgb_to_hsv', 'hsv_to_rgb', 'hue_batch', 'solarize_batch',
-           'grayscale_batch', 'where_apply', 'color_jitter_batch', 'gaussian_kernels', 'gaussian_blur_batch',
-           'augment_batch', 'to_float_batch', 'BatchedMultiCrop', 'denormalize', 'update_multicrop', 'show_multicrop',
-           'MultiCropExplorer']
+           'MultiCrop', 'denormalize', 'update_multicrop', 'show_multicrop', 'MultiCropExplorer', 'sample_boxes',
+           'sample_batch', 'crop_grid', 'resized_crops', 'gray_batch', 'brightness_batch', 'contrast_batch',
+           'saturation_batch', 'rgb_to_hsv', 'hsv_to_rgb', 'hue_batch', 'solarize_batch', 'grayscale_batch',
+           'where_apply', 'color_jitter_batch', 'gaussian_kernels', 'gaussian_blur_batch', 'augment_batch',
+           'to_float_batch', 'BatchedMultiCrop']
 
 # %% ../nbs/05_multicrop.ipynb #aa9f6d5d
 def blur_kernel_size(sigma_max:float, # the largest blur sigma, in output pixels
@@ -261,6 +261,88 @@ class MultiCrop:
         c = self.cfg
         return f'MultiCrop(2×{c.global_size} px + {c.n_local}×{c.local_size} px)'
 
+# %% ../nbs/05_multicrop.ipynb #84ca910a
+def denormalize(x:torch.Tensor, # (3, H, W) normalised crop
+                cfg:MultiCropConfig, # the recipe (mean and std)
+               ): # (H, W, 3) numpy array in [0, 1]
+    "A normalised crop back to an image for `imshow`."
+    x = x.float().cpu() * torch.tensor(cfg.std).view(3, 1, 1) + torch.tensor(cfg.mean).view(3, 1, 1)
+    return rearrange(x.clamp(0, 1), 'c h w -> h w c').numpy()
+
+CROP_COLORS = ('tab:red', 'tab:orange', 'tab:blue', 'tab:green', 'tab:purple', 'tab:brown', 'tab:pink',
+               'tab:cyan', 'tab:olive', 'tab:gray')
+
+def _crop_title(k, p):
+    name = f'global {k + 1}' if k < 2 else f'local {k - 1}'
+    return name + (' ↔' if p.flip[0] else '')
+
+# %% ../nbs/05_multicrop.ipynb #3f53676e
+def update_multicrop(fig:Figure, # a figure made by `show_multicrop`
+                     crops:list, # 2 + N normalised crops (3, S, S)
+                     params:list, # their 2 + N `CropParams` (n = 1)
+                     cfg:MultiCropConfig, # the recipe (mean and std)
+                    ):
+    "Redraw the crops, their titles and their boxes in place."
+    for k, (ax, rect, crop, p) in enumerate(zip(fig.axes[1:], fig.axes[0].patches, crops, params)):
+        top, left, h, w = p.box[0].tolist()
+        rect.set_xy((left - 0.5, top - 0.5)); rect.set_width(w); rect.set_height(h)
+        ax.images[0].set_data(denormalize(crop, cfg))
+        ax.set_title(_crop_title(k, p), fontsize=9, color=rect.get_edgecolor())
+
+def show_multicrop(img, # the source: PIL image or (3, H, W) tensor
+                   crops:list, # 2 + N normalised crops (3, S, S), global crops first
+                   params:list, # their 2 + N `CropParams` (n = 1)
+                   cfg:MultiCropConfig, # the recipe (mean and std)
+                  ) -> Figure:
+    "The source with the crop boxes on the left, the augmented crops on the right."
+    n_loc = len(crops) - 2
+    rows = 2 + math.ceil(n_loc / 4)
+    fig = Figure(figsize=(12, 1.6 * rows + 0.4), layout='constrained')
+    gs = fig.add_gridspec(rows, 8)
+    ax0 = fig.add_subplot(gs[:, :4])
+    ax0.imshow(rearrange(to_float_image(img), 'c h w -> h w c').numpy())
+    axes = [fig.add_subplot(gs[:2, 4 + 2 * k:6 + 2 * k]) for k in range(2)]
+    axes += [fig.add_subplot(gs[2 + l // 4, 4 + l % 4]) for l in range(n_loc)]
+    for k, (ax, crop) in enumerate(zip(axes, crops)):
+        color = CROP_COLORS[k % len(CROP_COLORS)]
+        ax0.add_patch(Rectangle((0, 0), 1, 1, fill=False, lw=2.5 if k < 2 else 1.5, ls='-' if k < 2 else '--', ec=color))
+        ax.imshow(denormalize(crop, cfg))
+        ax.set_xticks([]); ax.set_yticks([])
+        for s in ax.spines.values(): s.set_color(color); s.set_linewidth(2)
+    ax0.set_axis_off()
+    ax0.set_title(f'source {ax0.images[0].get_array().shape[1]}×{ax0.images[0].get_array().shape[0]} px: '
+                  f'where the {len(crops)} crops come from')
+    update_multicrop(fig, crops, params, cfg)
+    return fig
+
+# %% ../nbs/05_multicrop.ipynb #d535f935
+class MultiCropExplorer(Explorer):
+    "Resample the multi-crop of a photo with a button or a seed slider; the figure updates in place."
+    def __init__(self, img, # PIL image or (3, H, W) tensor
+                 cfg:MultiCropConfig|None=None, # the recipe; None: the paper's
+                 seed:int=0): # the first seed
+        self.mc, self.img = MultiCrop(cfg), to_float_image(img)
+        self.seed = widgets.IntSlider(value=seed, min=0, max=999, description='seed')
+        self.button = widgets.Button(description='resample')
+        self.out = widgets.Output()
+        self._box = widgets.VBox([widgets.HBox([self.button, self.seed]), self.out])
+        self.fig = show_multicrop(self.img, *self._sample(), self.mc.cfg)
+        self.images = [ax.images[0] for ax in self.fig.axes[1:]]
+        self.rects = self.fig.axes[0].patches
+        self.button.on_click(self._resample)
+        self.seed.observe(self._update, names='value')
+        self._shown = False  # draw into the Output only once the widget is on screen
+
+    def _sample(self):
+        return self.mc(self.img, generator=torch.Generator().manual_seed(self.seed.value), return_params=True)
+
+    def _resample(self, _=None): self.seed.value = (self.seed.value + 1) % (self.seed.max + 1)
+
+    def _update(self, change=None):
+        update_multicrop(self.fig, *self._sample(), self.mc.cfg)
+        if self._shown: self.redraw()
+
+
 # %% ../nbs/05_multicrop.ipynb #7ad28b06
 def sample_boxes(u:torch.Tensor, # (n, 22) uniforms, float64
                  hw:tuple, # image size (H, W)
@@ -477,85 +559,3 @@ class BatchedMultiCrop:
     def __repr__(self):
         c = self.cfg
         return f'BatchedMultiCrop(2×{c.global_size} px + {c.n_local}×{c.local_size} px)'
-
-# %% ../nbs/05_multicrop.ipynb #84ca910a
-def denormalize(x:torch.Tensor, # (3, H, W) normalised crop
-                cfg:MultiCropConfig, # the recipe (mean and std)
-               ): # (H, W, 3) numpy array in [0, 1]
-    "A normalised crop back to an image for `imshow`."
-    x = x.float().cpu() * torch.tensor(cfg.std).view(3, 1, 1) + torch.tensor(cfg.mean).view(3, 1, 1)
-    return rearrange(x.clamp(0, 1), 'c h w -> h w c').numpy()
-
-CROP_COLORS = ('tab:red', 'tab:orange', 'tab:blue', 'tab:green', 'tab:purple', 'tab:brown', 'tab:pink',
-               'tab:cyan', 'tab:olive', 'tab:gray')
-
-def _crop_title(k, p):
-    name = f'global {k + 1}' if k < 2 else f'local {k - 1}'
-    return name + (' ↔' if p.flip[0] else '')
-
-# %% ../nbs/05_multicrop.ipynb #3f53676e
-def update_multicrop(fig:Figure, # a figure made by `show_multicrop`
-                     crops:list, # 2 + N normalised crops (3, S, S)
-                     params:list, # their 2 + N `CropParams` (n = 1)
-                     cfg:MultiCropConfig, # the recipe (mean and std)
-                    ):
-    "Redraw the crops, their titles and their boxes in place."
-    for k, (ax, rect, crop, p) in enumerate(zip(fig.axes[1:], fig.axes[0].patches, crops, params)):
-        top, left, h, w = p.box[0].tolist()
-        rect.set_xy((left - 0.5, top - 0.5)); rect.set_width(w); rect.set_height(h)
-        ax.images[0].set_data(denormalize(crop, cfg))
-        ax.set_title(_crop_title(k, p), fontsize=9, color=rect.get_edgecolor())
-
-def show_multicrop(img, # the source: PIL image or (3, H, W) tensor
-                   crops:list, # 2 + N normalised crops (3, S, S), global crops first
-                   params:list, # their 2 + N `CropParams` (n = 1)
-                   cfg:MultiCropConfig, # the recipe (mean and std)
-                  ) -> Figure:
-    "The source with the crop boxes on the left, the augmented crops on the right."
-    n_loc = len(crops) - 2
-    rows = 2 + math.ceil(n_loc / 4)
-    fig = Figure(figsize=(12, 1.6 * rows + 0.4), layout='constrained')
-    gs = fig.add_gridspec(rows, 8)
-    ax0 = fig.add_subplot(gs[:, :4])
-    ax0.imshow(rearrange(to_float_image(img), 'c h w -> h w c').numpy())
-    axes = [fig.add_subplot(gs[:2, 4 + 2 * k:6 + 2 * k]) for k in range(2)]
-    axes += [fig.add_subplot(gs[2 + l // 4, 4 + l % 4]) for l in range(n_loc)]
-    for k, (ax, crop) in enumerate(zip(axes, crops)):
-        color = CROP_COLORS[k % len(CROP_COLORS)]
-        ax0.add_patch(Rectangle((0, 0), 1, 1, fill=False, lw=2.5 if k < 2 else 1.5, ls='-' if k < 2 else '--', ec=color))
-        ax.imshow(denormalize(crop, cfg))
-        ax.set_xticks([]); ax.set_yticks([])
-        for s in ax.spines.values(): s.set_color(color); s.set_linewidth(2)
-    ax0.set_axis_off()
-    ax0.set_title(f'source {ax0.images[0].get_array().shape[1]}×{ax0.images[0].get_array().shape[0]} px: '
-                  f'where the {len(crops)} crops come from')
-    update_multicrop(fig, crops, params, cfg)
-    return fig
-
-# %% ../nbs/05_multicrop.ipynb #d535f935
-class MultiCropExplorer(Explorer):
-    "Resample the multi-crop of a photo with a button or a seed slider; the figure updates in place."
-    def __init__(self, img, # PIL image or (3, H, W) tensor
-                 cfg:MultiCropConfig|None=None, # the recipe; None: the paper's
-                 seed:int=0): # the first seed
-        self.mc, self.img = MultiCrop(cfg), to_float_image(img)
-        self.seed = widgets.IntSlider(value=seed, min=0, max=999, description='seed')
-        self.button = widgets.Button(description='resample')
-        self.out = widgets.Output()
-        self._box = widgets.VBox([widgets.HBox([self.button, self.seed]), self.out])
-        self.fig = show_multicrop(self.img, *self._sample(), self.mc.cfg)
-        self.images = [ax.images[0] for ax in self.fig.axes[1:]]
-        self.rects = self.fig.axes[0].patches
-        self.button.on_click(self._resample)
-        self.seed.observe(self._update, names='value')
-        self._shown = False  # draw into the Output only once the widget is on screen
-
-    def _sample(self):
-        return self.mc(self.img, generator=torch.Generator().manual_seed(self.seed.value), return_params=True)
-
-    def _resample(self, _=None): self.seed.value = (self.seed.value + 1) % (self.seed.max + 1)
-
-    def _update(self, change=None):
-        update_multicrop(self.fig, *self._sample(), self.mc.cfg)
-        if self._shown: self.redraw()
-

@@ -4,12 +4,13 @@
 
 # %% auto #0
 __all__ = ['PRESETS', 'ARCHS', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', 'TRAINED_FORMAT', 'DINOConfig', 'get_config',
-           'config_from_dict', 'to_uint8', 'SourceImages', 'load_splits', 'epoch_batches', 'MultiCropWrapper',
-           'build_backbone', 'DINO', 'param_groups', 'make_optimizer', 'Schedules', 'make_schedules', 'NonFiniteLoss',
-           'clip_gradients', 'train_step', 'check_resumable', 'new_history', 'plot_history', 'CollapseWarning',
-           'collapse_message', 'EvalImages', 'knn_eval', 'FitResult', 'Run', 'setup_run', 'fit', 'train_epoch',
-           'end_epoch', 'baselines', 'eval_sets', 'config_baselines', 'plot_attention', 'write_run_folder',
-           'cli_parser', 'main', 'Trained', 'trained_dir', 'trained_names', 'save_trained', 'load_trained']
+           'config_from_dict', 'to_uint8', 'SourceImages', 'holdout_splits', 'load_splits', 'epoch_batches',
+           'MultiCropWrapper', 'build_backbone', 'DINO', 'param_groups', 'make_optimizer', 'Schedules',
+           'make_schedules', 'NonFiniteLoss', 'clip_gradients', 'train_step', 'check_resumable', 'new_history',
+           'plot_history', 'CollapseWarning', 'collapse_message', 'EvalImages', 'knn_eval', 'FitResult', 'Run',
+           'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines', 'eval_sets', 'config_baselines',
+           'plot_attention', 'write_run_folder', 'cli_parser', 'main', 'Trained', 'trained_dir', 'trained_names',
+           'save_trained', 'load_trained']
 
 # %% ../nbs/09_train.ipynb #88360986
 import argparse, contextlib, copy, dataclasses, json, math, os, random, sys, time, warnings
@@ -22,13 +23,13 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from einops import rearrange
 
-from .data import Shapes, SCATTER, get_dataset
+from .data import Shapes, SCATTER, get_dataset, _folder_split
 from .vit import vit_tiny, vit_small, vit_base
 from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
 from .loss import DINOHead, dino_loss_and_diagnostics
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
-from .evaluate import extract_features, knn_accuracy, raw_pixel_features
+from .evaluate import extract_features, knn_accuracy, raw_pixel_features, baseline_style
 from .infra import (cpu_has_bf16, pick_device, pick_precision, autocast, CKPT_FORMAT, save_checkpoint,
                            load_checkpoint, init_distributed, average_buffers, Progress)
 
@@ -167,12 +168,24 @@ class SourceImages(torch.utils.data.Dataset):
         return to_uint8(img, self.size), int(label)
 
 # %% ../nbs/09_train.ipynb #98671d45
+def holdout_splits(data, # a map-style dataset of (image, label)
+                   cfg:DINOConfig):
+    "(train, knn_bank, knn_test) from one labelled set: `knn_test` images (at most a fifth, seeded) held out, the rest trained on."
+    ds = SourceImages(data, cfg.source_size)
+    order = torch.randperm(len(ds), generator=torch.Generator().manual_seed(cfg.seed)).tolist()
+    n_test = min(cfg.knn_test, len(ds) // 5)
+    test, train = order[:n_test], order[n_test:]
+    sub = torch.utils.data.Subset
+    return SourceImages(sub(data, train), cfg.source_size), sub(ds, train[:cfg.knn_train]), sub(ds, test)
+
 def load_splits(cfg:DINOConfig):
     "(train, knn_bank, knn_test) for `cfg.data`: `SourceImages` datasets of uint8 images and labels."
     if cfg.data == 'shapes':
         train, test = Shapes.splits(cfg.n_train, cfg.n_test, size=cfg.source_size, seed=cfg.seed, **cfg.shapes)
     else:
         train = get_dataset(cfg.data, train=True, root=cfg.data_root, size=cfg.source_size)
+        if cfg.data.lower() not in ('cifar10', 'stl10') and _folder_split(cfg.data, True) == _folder_split(cfg.data, False):
+            return holdout_splits(train, cfg)      # one folder, no train/ and test/: never score images trained on
         test = get_dataset(cfg.data, train=False, root=cfg.data_root, size=cfg.source_size)
     train, test = SourceImages(train, cfg.source_size), SourceImages(test, cfg.source_size)
     g = torch.Generator().manual_seed(cfg.seed)
@@ -336,7 +349,7 @@ def plot_history(history:dict, fig=None,
                  base:dict=None): # name → k-NN % drawn as reference lines (`baselines`: chance, raw pixels, random init)
     "Loss, teacher entropy against log K, KL, and teacher/student k-NN of a run beside its baselines, on four axes."
     import matplotlib.pyplot as plt
-    if fig is None: fig = plt.figure(figsize=(13, 3))
+    if fig is None: fig = plt.figure(figsize=(14, 3))
     fig.clf()
     axs = fig.subplots(1, 4)
     it, ep = history['iter'], history['epoch']
@@ -350,11 +363,12 @@ def plot_history(history:dict, fig=None,
     knn = [(e, t, s) for e, t, s in zip(ep['epoch'], ep['knn_teacher'], ep['knn_student']) if t is not None]
     if knn:
         e, t, s = zip(*knn)
-        axs[3].plot(e, t, 'o-', label='teacher'); axs[3].plot(e, s, 's--', label='student')
-    for (name, v), ls in zip((base or {}).items(), (':', '-.', '--', (0, (1, 4)))):
-        axs[3].axhline(v, c='gray', ls=ls, lw=1, label=f'{name} {v:.1f}')
-    if knn or base: axs[3].legend(fontsize=7)
-    axs[3].set_title('k-NN accuracy (%)'); axs[3].set_xlabel('epoch')
+        e = [x + 1 for x in e]                                   # after epoch 1, 2, ...
+        axs[3].plot(e, t, 'o-', c='C0', label='teacher'); axs[3].plot(e, s, 's--', c='C1', label='student')
+    for name, v in (base or {}).items():
+        axs[3].axhline(v, lw=1, label=f'{name} {v:.1f}', **baseline_style(name))
+    if knn or base: axs[3].legend(fontsize=7, loc='center left', bbox_to_anchor=(1.02, 0.5))
+    axs[3].set_title('k-NN accuracy (%)'); axs[3].set_xlabel('after epoch')
     fig.tight_layout()
     return fig
 
@@ -414,7 +428,7 @@ class FitResult:
     test: object = field(default=None, repr=False)
     @property
     def teacher(self) -> nn.Module:
-        "The teacher's backbone: the network to use (it is better than the student's)."
+        "The teacher's backbone: the network DINO evaluates (the EMA of the student)."
         return self.dino.teacher.backbone
     @property
     def student(self) -> nn.Module:
@@ -453,13 +467,7 @@ def _run_dir(cfg:DINOConfig) -> Path:
 def _resolve_data(data, cfg:DINOConfig):
     "(train, bank, test) from a name, a folder or a Dataset of (image, label)."
     if isinstance(data, (str, os.PathLike)): return load_splits(cfg)
-    ds = SourceImages(data, cfg.source_size)
-    g = torch.Generator().manual_seed(cfg.seed)
-    order = torch.randperm(len(ds), generator=g).tolist()
-    n_test = min(cfg.knn_test, len(ds) // 5)
-    test, train = order[:n_test], order[n_test:]
-    sub = torch.utils.data.Subset
-    return SourceImages(sub(data, train), cfg.source_size), sub(ds, train[:cfg.knn_train]), sub(ds, test)
+    return holdout_splits(data, cfg)
 
 def _restore(ck:dict, dino:DINO, opt, scaler):
     "Load a checkpoint's states into the run; returns (first epoch to train, history)."
@@ -669,7 +677,8 @@ def main(argv:list=None):
         k, v = kv.split('=', 1); over[k] = _parse_value(v)
     t0 = time.time()
     try: res = fit(a.data, preset=a.preset, resume=a.resume, **over)
-    except (ValueError, TypeError, OSError, RuntimeError) as e: raise SystemExit(f'dino-nb: {e}')   # OSError: missing files, no internet
+    except (ValueError, TypeError, OSError, RuntimeError, NonFiniteLoss) as e:  # OSError: missing files, no internet
+        raise SystemExit(f'dino-nb: {e}')
     if dist.is_initialized() and dist.get_rank() != 0: return
     dev = next(res.teacher.parameters()).device
     base = baselines(res, dev, pick_precision(dev, res.cfg.precision))

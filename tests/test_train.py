@@ -111,6 +111,17 @@ def test_cli_offline_dataset_is_one_line(tmp_path, monkeypatch):
     msg = str(e.value)
     assert msg.startswith('dino-nb: cannot download cifar10: no internet') and '\n' not in msg, msg
 
+def test_cli_nan_is_one_line(tmp_path, monkeypatch):
+    "A loss that turns NaN under `dino-nb fit` ends with one 'dino-nb: ...' line naming the kept checkpoint."
+    real = train.dino_loss_and_diagnostics
+    def poisoned(*a, **k):
+        loss, d = real(*a, **k)
+        return loss * float('nan'), {**d, 'loss': float('nan')}
+    monkeypatch.setattr(train, 'dino_loss_and_diagnostics', poisoned)
+    with pytest.raises(SystemExit) as e: train.main(['fit', '--out', str(tmp_path / 'r')] + _cli_args(tmp_path))
+    msg = str(e.value)
+    assert msg.startswith('dino-nb: the loss is nan') and 'checkpoint' in msg and '\n' not in msg, msg
+
 def test_freeze_last_layer_counts_iterations():
     "freeze_last_layer=0.5 of a 2-epoch run of 4 iterations an epoch freezes the head's last layer for 2 iterations."
     cfg = train.get_config('cpu-tiny', **{k: v for k, v in TINY.items() if k not in ('preset', 'batch_size')},
