@@ -48,7 +48,7 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
     o = dict(overrides)
     if teacher_temp is not None: o.update(teacher_temp=teacher_temp, warmup_teacher_temp=teacher_temp)
     if not sharpening:
-        tau = o.get('student_temp', get_config('cpu-tiny').student_temp)
+        tau = o.get('student_temp', get_config('cpu-base').student_temp)
         o.update(teacher_temp=tau, warmup_teacher_temp=tau)
     if center_momentum is not None: o['center_momentum'] = center_momentum
     if not centering: o['center_momentum'] = 1.0
@@ -60,12 +60,12 @@ def ablation(centering:bool=True, # False: the centre stays 0 (center_momentum=1
 # %% ../nbs/11_collapse.ipynb #85dac3f8
 TINY = dict(depth=1, n_train=512, n_test=256, batch_size=32, epochs=3, warmup_epochs=0, freeze_last_layer=0,
             n_local=0, lr=0.015, knn_train=256, knn_test=256, knn_every=0,
-            # the recipe these demonstrations were made for (the previous cpu-tiny): the paper's stem, crops, head and
+            # the recipe these demonstrations were made for (an earlier cpu-tiny): the paper's stem, crops, head and
             # τt, a teacher that starts moving fast, one-object Shapes
             stem='patch', shapes={}, global_scale=[0.4, 1.0], local_scale=[0.05, 0.4], head_bn=False,
             teacher_temp=0.04, warmup_teacher_temp=0.04, momentum_teacher=0.98, momentum_teacher_end=1.0)
 SETTING_KEYS = ('teacher_temp', 'center_momentum', 'momentum_teacher', 'n_local')
-_NOT_COMPARED = ('out_dir', 'progress', 'device', 'precision', 'num_workers', 'data_root')
+_NOT_COMPARED = ('out_dir', 'progress', 'device', 'precision', 'num_workers', 'data_root', 'preset')   # a name, not a setting
 
 def _bins(values:list, n:int) -> list:
     "`values` averaged over at most `n` consecutive bins."
@@ -86,7 +86,7 @@ def config_matches(saved:dict, # a record's `config_key`
 # %% ../nbs/11_collapse.ipynb #587de8b9
 def ablation_run(name:str='', # a label for plots
                  n_points:int=60, # bins kept of each iteration curve
-                 preset:str='cpu-tiny', # the `PRESETS` entry it starts from
+                 preset:str='cpu-base', # the `PRESETS` entry it starts from
                  **overrides) -> dict: # `DINOConfig` fields, e.g. `ablation(...)` and `TINY`
     "Train one ablation on Shapes and return its compact record (curves, k-NN, settings, config)."
     t0 = time.time()
@@ -118,7 +118,7 @@ def load_sweep(path=None) -> dict:
 def sweep(settings:dict, # name → `DINOConfig` overrides (e.g. `ablation(...)`)
           path=None, # JSON cache; None keeps nothing
           base:dict=None, # overrides shared by all runs (the scale, e.g. `TINY`)
-          preset:str='cpu-tiny',
+          preset:str='cpu-base', # the `PRESETS` entry the runs start from
           **run_kw) -> dict: # more `ablation_run` arguments
     "Records of `settings` (name → record): cached ones from `path` when their config matches, the rest trained."
     done = load_sweep(path) if path else {}
@@ -132,7 +132,7 @@ def sweep(settings:dict, # name → `DINOConfig` overrides (e.g. `ablation(...)`
     return {name: done[name] for name in settings}
 
 # %% ../nbs/11_collapse.ipynb #55d8d896
-SWEEP_SCALE = dict(knn_every=1)          # cpu-tiny as it is, k-NN after every epoch
+SWEEP_SCALE = dict(epochs=6, knn_every=1)   # cpu-base's recipe for 750 iterations (cpu-tiny until 2026-12-06), k-NN every epoch
 ABLATIONS = {
     'DINO': ablation(),
     'sharpening only': ablation(centering=False),

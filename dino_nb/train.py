@@ -23,7 +23,7 @@ import torch.nn.functional as F
 import torch.distributed as dist
 from einops import rearrange
 
-from .data import Shapes, SCATTER, get_dataset, _folder_split
+from .data import Shapes, SCATTER, SCATTER6, get_dataset, _folder_split
 from .vit import vit_tiny, vit_small, vit_base
 from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
@@ -101,13 +101,14 @@ class DINOConfig:
 PRESETS = {
     'gpu-small': dict(arch='vit_small', patch_size=16, global_size=224, local_size=96, n_local=10,
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
-    'cpu-tiny': dict(arch='vit_tiny', patch_size=8, depth=4, stem='conv', global_size=32, local_size=16, n_local=4,
+    'cpu-base': dict(arch='vit_tiny', patch_size=8, depth=4, stem='conv', global_size=32, local_size=16, n_local=4,
                      global_scale=(0.2, 0.5), local_scale=(0.05, 0.2), source_size=32, shapes=SCATTER,
                      out_dim=256, hidden_dim=512, bottleneck_dim=128, head_bn=True, batch_size=64,
-                     epochs=6, warmup_epochs=1, lr=0.004, momentum_teacher=0.998, momentum_teacher_end=0.998,
+                     epochs=18, warmup_epochs=1, lr=0.004, momentum_teacher=0.998, momentum_teacher_end=0.998,
                      teacher_temp=0.02, warmup_teacher_temp=0.02, freeze_last_layer=0.25, drop_path_rate=0.0,
-                     n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000),
-    'cpu-base': dict(epochs=18, knn_every=3),      # cpu-tiny three times as long (filled in below)
+                     n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000, knn_every=3),
+    'cpu-tiny': dict(shapes=SCATTER6, epochs=3, batch_size=32, lr=0.008, momentum_teacher=0.996,
+                     momentum_teacher_end=0.996, knn_every=1),   # cpu-base's network and crops, 24 000 images (filled in below)
     'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                       source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
                       warmup_epochs=2.4, momentum_teacher=0.99, data='cifar10', knn_every=5, knn_train=10_000),
@@ -132,7 +133,7 @@ def get_config(preset:str=None, # a name in `PRESETS`; None picks 'gpu-small' on
 def config_from_dict(d:dict) -> DINOConfig:
     "A `DINOConfig` from its saved dict (a checkpoint's or a manifest's): JSON lists become tuples again."
     return DINOConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
-PRESETS['cpu-base'] = {**PRESETS['cpu-tiny'], **PRESETS['cpu-base']}
+PRESETS['cpu-tiny'] = {**PRESETS['cpu-base'], **PRESETS['cpu-tiny']}
 
 # %% ../nbs/09_train.ipynb #95d37749
 def to_uint8(img, # a PIL image, or a CHW tensor (float in [0, 1] or uint8)
