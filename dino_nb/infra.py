@@ -15,7 +15,9 @@ import torch.distributed as dist
 
 # %% ../nbs/12_infra.ipynb #5f01527e
 def cpu_has_bf16() -> bool:
-    "True when this CPU multiplies bf16 matrices natively (AVX512-BF16 or AMX)."
+    "True when this CPU multiplies bf16 matrices natively (AVX512-BF16 or AMX) and oneDNN is not held below them."
+    isa = os.environ.get('ONEDNN_MAX_CPU_ISA', '').upper()   # e.g. AVX2: how a benchmark plays an older CPU
+    if isa and isa not in ('ALL', 'DEFAULT') and not isa.startswith(('AVX512_CORE_BF16', 'AVX512_CORE_AMX', 'AVX10')): return False
     cpu = getattr(torch, 'cpu', None)
     for probe in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'):
         fn = getattr(cpu, probe, None)
