@@ -8,10 +8,13 @@ For a preset's data, backbone and global crops it measures, side by side:
 - raw-pixel k-NN and random-init k-NN (the run's two baselines).
 A task fit for a minutes-long DINO run has a high ceiling (the network *can* learn it) and low baselines (it
 *must* learn features to score). Gate: ceiling >= 90 %, raw pixels <= 35 %.
+The DINO run's global crops can be small (cpu-tiny's cut 20-50 % of the image), which handicaps a classifier scored
+on whole images; `--set 'global_scale=[0.8,1.0]'` gives it a classifier's crops (only the supervised run uses them).
 
     python benchmarks/learnability.py                                  # cpu-tiny as it is
     python benchmarks/learnability.py --set 'shapes={"clutter": 0}' --lr 1e-3 --json
     python benchmarks/learnability.py --images 8000                   # a smaller image budget
+    python benchmarks/learnability.py --set 'global_scale=[0.8,1.0]'   # the classifier on 80-100 % crops
 """
 import argparse, json, time, warnings
 import torch, torch.nn as nn
