@@ -9,6 +9,7 @@ so `dino-nb fit --data ROOT` trains on it the way it would on any folder of a us
 The design was fixed before any run on it (benchmarks/recipe_results.md, "A folder of letters") and is not tuned.
 """
 import argparse, random
+import torch
 from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -27,7 +28,9 @@ def background(rng:random.Random, side:int) -> Image.Image:
     coarse = Image.new('L', (6, 6))
     coarse.putdata([int(128 + rng.uniform(-40, 40)) for _ in range(36)])
     img = coarse.resize((side, side), Image.BICUBIC)
-    fine = Image.effect_noise((side, side), 24).filter(ImageFilter.GaussianBlur(1))   # centred on 128
+    g = torch.Generator().manual_seed(rng.getrandbits(63))
+    noise = (128 + 24 * torch.randn(side, side, generator=g)).clamp(0, 255).to(torch.uint8)
+    fine = Image.fromarray(noise.numpy(), 'L').filter(ImageFilter.GaussianBlur(1))
     return Image.blend(img, fine, 0.25)
 
 def glyph_image(letter:str, rng:random.Random, size:int=32, count=(3, 6), scale=(0.22, 0.38), ss:int=4) -> Image.Image:

@@ -1,9 +1,10 @@
-"""k-NN of the shipped cpu-base networks (trained on SCATTER) on Shapes designs they never saw: frozen features, no training.
+"""k-NN of the shipped cpu-base networks (trained on SCATTER) on data they never saw: frozen features, no training.
 
-    python benchmarks/transfer_probe.py              # 3 000 bank / 1 000 test images per design
+    python benchmarks/transfer_probe.py              # 3 000 bank / 1 000 test images per Shapes design below
+    python benchmarks/transfer_probe.py --folder /tmp/glyphs   # a folder of images (benchmarks/glyph_folder.py makes one)
 """
-import argparse, json
-from dino_nb.train import load_trained
+import argparse, dataclasses, json
+from dino_nb.train import load_trained, load_splits
 from dino_nb.attention import init_backbone
 from dino_nb.data import Shapes
 from dino_nb.evaluate import knn_baselines
@@ -26,8 +27,19 @@ def transfer(n_bank:int=3000, n_test:int=1000) -> dict:
         out[name] = {k: round(v['k-NN'], 1) for k, v in t.items()}
     return out
 
+def transfer_folder(root, n_bank:int=3000, n_test:int=1000) -> dict:
+    "{row: k-NN %} on a folder of images, with the bank and test images a `dino-nb fit --data root` run would score."
+    d, s = load_trained('cpu-base'), load_trained('cpu-base-supervised')
+    cfg = dataclasses.replace(d.cfg, data=str(root), knn_train=n_bank, knn_test=n_test)
+    _, bank, test = load_splits(cfg)
+    t = knn_baselines(lambda: init_backbone(d.cfg), bank, test, probe=False,
+                      models={'DINO teacher': d.backbone, 'supervised': s.backbone})
+    return {k: round(v['k-NN'], 1) for k, v in t.items()}
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n-bank', type=int, default=3000); ap.add_argument('--n-test', type=int, default=1000)
+    ap.add_argument('--folder', help='score a folder of images (root/class/*.png, or root/train and root/test) instead')
     a = ap.parse_args()
-    print(json.dumps(transfer(a.n_bank, a.n_test), indent=1))
+    r = transfer_folder(a.folder, a.n_bank, a.n_test) if a.folder else transfer(a.n_bank, a.n_test)
+    print(json.dumps(r, indent=1))

@@ -51,3 +51,29 @@ def test_transfer_probe_script():
     for row in r.values():
         assert list(row) == ['chance', 'raw pixels', 'random init', 'DINO teacher', 'supervised']
         assert all(0 <= v <= 100 for v in row.values())
+
+def test_glyph_folder_script(tmp_path):
+    "The untuned folder of letters: balanced classes, 32 px RGB, train/ and test/ that `load_splits` reads as a folder."
+    import torch
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from glyph_folder import make_glyph_folder, LETTERS
+    from dino_nb.train import get_config, load_splits
+    root = make_glyph_folder(tmp_path / 'glyphs', n_train=24, n_test=12, seed=3)
+    for split, n in (('train', 24), ('test', 12)):
+        counts = [len(list((root / split / c).glob('*.png'))) for c in LETTERS]
+        assert counts == [n // len(LETTERS)] * len(LETTERS)
+    train, bank, test = load_splits(get_config('cpu-tiny', data=str(root), knn_train=10, knn_test=6))
+    assert (len(train), len(bank), len(test)) == (24, 10, 6)
+    img, label = train[0]
+    assert img.dtype == torch.uint8 and tuple(img.shape) == (3, 32, 32) and 0 <= label < len(LETTERS)
+    assert img.float().std() > 5                           # letters and noise, not a blank image
+    again = make_glyph_folder(tmp_path / 'again', n_train=24, n_test=12, seed=3)
+    assert (again / 'train/A/00000.png').read_bytes() == (root / 'train/A/00000.png').read_bytes()  # seeded
+    from transfer_probe import transfer_folder
+    row = transfer_folder(root, n_bank=12, n_test=6)          # the shipped networks, frozen, on the folder
+    assert list(row) == ['chance', 'raw pixels', 'random init', 'DINO teacher', 'supervised']
+    assert row['chance'] == round(100 / len(LETTERS), 1) and all(0 <= v <= 100 for v in row.values())
+    from learnability import gate                              # the learnability gate reads a folder into memory
+    g = gate(images=64, data=str(root), batch_size=8, knn_train=12, knn_test=6)
+    assert g['steps'] == 8 and g['chance'] == round(100 / len(LETTERS), 1)
+    assert all(0 <= g[k] <= 100 for k in ('supervised_acc', 'supervised_knn', 'raw_pixels_knn', 'random_init_knn'))
