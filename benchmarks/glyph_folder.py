@@ -8,7 +8,7 @@ so `dino-nb fit --data ROOT` trains on it the way it would on any folder of a us
 
 The design was fixed before any run on it (benchmarks/recipe_results.md, "A folder of letters") and is not tuned.
 """
-import argparse, random
+import argparse, functools, random
 import torch
 from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 LETTERS = ('A', 'H', 'L', 'O', 'T', 'X')     # six capitals whose outlines differ at a few pixels
 FONTS = ('/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', 'DejaVuSans-Bold.ttf')
 
+@functools.lru_cache(maxsize=None)            # a few dozen sizes, each read from disk once
 def load_font(px:int):
     "A bold sans-serif TrueType font at `px` pixels (DejaVu where installed, else Pillow's own scalable font)."
     for f in FONTS:

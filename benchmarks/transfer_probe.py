@@ -16,25 +16,23 @@ DESIGNS = {
         'diamond', 'star', 'cross', 'arrow'], rotate=False),
 }
 
+def _scores(d, s, bank, test) -> dict:
+    "{row: k-NN %} of chance, raw pixels, random init and the shipped DINO teacher `d` and supervised `s` on one set."
+    t = knn_baselines(lambda: init_backbone(d.cfg), bank, test, probe=False,
+                      models={'DINO teacher': d.backbone, 'supervised': s.backbone})
+    return {k: round(v['k-NN'], 1) for k, v in t.items()}
+
 def transfer(n_bank:int=3000, n_test:int=1000) -> dict:
     "{design: {row: k-NN %}}: chance, raw pixels, random init and the two shipped networks, on each design."
     d, s = load_trained('cpu-base'), load_trained('cpu-base-supervised')
-    out = {}
-    for name, sh in DESIGNS.items():
-        bank, test = Shapes.splits(n_bank, n_test, size=d.cfg.source_size, seed=0, **sh)
-        t = knn_baselines(lambda: init_backbone(d.cfg), bank, test, probe=False,
-                          models={'DINO teacher': d.backbone, 'supervised': s.backbone})
-        out[name] = {k: round(v['k-NN'], 1) for k, v in t.items()}
-    return out
+    return {name: _scores(d, s, *Shapes.splits(n_bank, n_test, size=d.cfg.source_size, seed=0, **sh))
+            for name, sh in DESIGNS.items()}
 
 def transfer_folder(root, n_bank:int=3000, n_test:int=1000) -> dict:
     "{row: k-NN %} on a folder of images, with the bank and test images a `dino-nb fit --data root` run would score."
     d, s = load_trained('cpu-base'), load_trained('cpu-base-supervised')
-    cfg = dataclasses.replace(d.cfg, data=str(root), knn_train=n_bank, knn_test=n_test)
-    _, bank, test = load_splits(cfg)
-    t = knn_baselines(lambda: init_backbone(d.cfg), bank, test, probe=False,
-                      models={'DINO teacher': d.backbone, 'supervised': s.backbone})
-    return {k: round(v['k-NN'], 1) for k, v in t.items()}
+    _, bank, test = load_splits(dataclasses.replace(d.cfg, data=str(root), knn_train=n_bank, knn_test=n_test))
+    return _scores(d, s, bank, test)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
