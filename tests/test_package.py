@@ -77,3 +77,11 @@ def test_glyph_folder_script(tmp_path):
     g = gate(images=64, data=str(root), batch_size=8, knn_train=12, knn_test=6)
     assert g['steps'] == 8 and g['chance'] == round(100 / len(LETTERS), 1)
     assert all(0 <= g[k] <= 100 for k in ('supervised_acc', 'supervised_knn', 'raw_pixels_knn', 'random_init_knn'))
+
+def test_step_profile_script():
+    "The step profiler times real steps and lists the matmuls among the operators."
+    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
+    from step_profile import profile_steps
+    ms, crop_ms, table = profile_steps('cpu-tiny', steps=1, warmup=1, n_train=64, n_test=16, batch_size=8,
+                                       knn_train=8, knn_test=8)
+    assert ms > 0 and crop_ms > 0 and 'aten::' in table
