@@ -29,6 +29,14 @@ def machine() -> str:
     return f'{cpu}, {torch.get_num_threads()} threads, {torch.backends.cpu.get_cpu_capability()}'
 
 
+def jaccard_scorer(cfg, n_eval:int=500):
+    "The manifests' attention measure for `cfg`'s data: a function of a backbone giving 10_attention's `jaccard_summary`."
+    from dino_nb.attention import mask_jaccard, jaccard_summary
+    from dino_nb.data import Shapes
+    imgs = Shapes(n_eval, size=64, seed=cfg.seed + 1, split='test', **cfg.shapes)   # held out, objects' masks at 64 px
+    return lambda net: jaccard_summary(mask_jaccard(net, imgs.images, imgs.masks))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('run', help='the run folder of `dino-nb fit --preset cpu-base`')
@@ -41,7 +49,7 @@ def main():
 
     import torch
     from dino_nb.train import (FitResult, save_trained, load_trained, eval_sets, knn_eval, _baselines, trained_dir)
-    from dino_nb.attention import train_supervised, label_accuracy, mask_jaccard, jaccard_summary, init_backbone
+    from dino_nb.attention import train_supervised, label_accuracy, init_backbone
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')
     cpu = torch.device('cpu')
@@ -53,8 +61,7 @@ def main():
     cfg, hist = res.cfg, res.history
     bank, test = eval_sets(cfg)
     base = _baselines(cfg, bank, test, cpu, 'fp32')
-    n_eval = Shapes(a.n_eval, size=64, seed=cfg.seed + 1, split='test', **cfg.shapes)
-    jac = lambda net: jaccard_summary(mask_jaccard(net, n_eval.images, n_eval.masks))
+    jac = jaccard_scorer(cfg, a.n_eval)
     rand_j = jac(init_backbone(cfg).eval())
     common = dict(commit=commit, seed=cfg.seed, machine=machine(), torch=torch.__version__,
                   n_parameters=sum(p.numel() for p in res.teacher.parameters()))

@@ -236,3 +236,10 @@ def test_make_trained_script(tmp_path):
     assert set(m['jaccard_64px']) == {'DINO teacher', 'supervised', 'random init'} and m['jaccard_images'] == 16
     bank, test = eval_sets(d.cfg)                                   # the manifest's k-NN is the loaded weights'
     assert abs(knn_eval(d.backbone, bank, test, d.cfg, torch.device('cpu')) - m['knn']['DINO teacher']) < 0.051
+    # run_jaccard.py scores a run folder with the manifest's measure: the same images, the run's fp32 teacher
+    r = subprocess.run([sys.executable, str(script.parent / 'run_jaccard.py'), str(run), '--n-eval', '16'],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    j = json.loads(r.stdout.strip().splitlines()[-1])
+    assert j['images'] == 16 and len(j['per head']) == d.backbone.blocks[0].attn.num_heads and 0 <= j['best head'] <= 100
+    assert abs(j['best head'] - m['jaccard_64px']['DINO teacher']['best head']) < 5   # fp32 run vs fp16 shipped weights
