@@ -9,8 +9,8 @@ __all__ = ['PRESETS', 'ARCHS', 'RESUMABLE_CHANGES', 'ITER_KEYS', 'EPOCH_KEYS', '
            'make_schedules', 'NonFiniteLoss', 'clip_gradients', 'train_step', 'check_resumable', 'new_history',
            'plot_history', 'CollapseWarning', 'collapse_message', 'EvalImages', 'knn_eval', 'FitResult', 'Run',
            'setup_run', 'fit', 'train_epoch', 'end_epoch', 'baselines', 'eval_sets', 'config_baselines',
-           'plot_attention', 'write_run_folder', 'cli_parser', 'main', 'Trained', 'trained_dir', 'trained_names',
-           'save_trained', 'load_trained']
+           'plot_attention', 'write_run_folder', 'cli_parser', 'knn_verdict', 'main', 'Trained', 'trained_dir',
+           'trained_names', 'save_trained', 'load_trained']
 
 # %% ../nbs/09_train.ipynb #88360986
 import argparse, contextlib, copy, dataclasses, json, math, os, random, sys, time, warnings
@@ -668,6 +668,19 @@ def cli_parser() -> argparse.ArgumentParser:
     f.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='any other DINOConfig field, e.g. out_dim=4096')
     return ap
 
+def knn_verdict(teacher:float, # the teacher's k-NN accuracy (%)
+                base:dict,      # `baselines`: 'raw pixels' and 'random init' (%)
+                preset:str='',  # the run's preset, for the advice
+                clear:float=10  # points above the better baseline that count as clearly above (our choice)
+               ) -> str:
+    "One line: how far the teacher is above the better of its two baselines, and what to try when it is not clearly above."
+    name = max(('raw pixels', 'random init'), key=lambda k: base[k])
+    gap = teacher - base[name]
+    head = f"teacher - better baseline ({name}): {gap:+.1f} points"
+    if gap >= clear: return f"{head}: clearly above"
+    more = "try --preset cpu-base (six times the images)" if preset == 'cpu-tiny' else "try more --epochs"
+    return f"{head}, under {clear:g}: not clearly above; {more}"
+
 def main(argv:list=None):
     "The `dino-nb` command."
     a = cli_parser().parse_args(argv)
@@ -688,6 +701,7 @@ def main(argv:list=None):
     print(f"\nk-NN top-1 on {len(res.test)} held-out images (k={res.cfg.knn_k}, memory bank {len(res.bank)}):")
     print(f"  DINO teacher   {ep['knn_teacher'][-1]:5.1f}%\n  DINO student   {ep['knn_student'][-1]:5.1f}%")
     for k, v in base.items(): print(f"  {k:<14} {v:5.1f}%")
+    print(knn_verdict(ep['knn_teacher'][-1], base, res.cfg.preset))
     print(f"done in {time.time() - t0:.0f}s; wrote {out}/ (checkpoint.pth, history.json, curves.png, attention.png)")
 
 # %% ../nbs/09_train.ipynb #27e53f58

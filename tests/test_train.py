@@ -25,6 +25,7 @@ def test_cli_writes_run_folder(tmp_path):
     h = json.loads((out / 'history.json').read_text())
     assert len(h['epoch']['epoch']) == 2 and set(h['baselines']) == {'chance', 'raw pixels', 'random init'}
     assert 'DINO teacher' in r.stdout and 'raw pixels' in r.stdout and 'random init' in r.stdout
+    assert 'teacher - better baseline' in r.stdout           # knn_verdict's line
     assert FitResult.load(out).cfg.depth == 1
 
 def test_cli_bad_input_is_a_clear_error(tmp_path):
