@@ -678,7 +678,8 @@ def knn_verdict(teacher:float, # the teacher's k-NN accuracy (%)
     gap = teacher - base[name]
     head = f"teacher - better baseline ({name}): {gap:+.1f} points"
     if gap >= clear: return f"{head}: clearly above"
-    more = "try --preset cpu-base (six times the images)" if preset == 'cpu-tiny' else "try more --epochs"
+    times = PRESETS['cpu-base']['epochs'] / PRESETS['cpu-tiny']['epochs']     # the same data: the ratio of images seen
+    more = f"try --preset cpu-base ({times:g} times the images)" if preset == 'cpu-tiny' else "try more --epochs"
     return f"{head}, under {clear:g}: not clearly above; {more}"
 
 def main(argv:list=None):
