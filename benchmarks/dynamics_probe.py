@@ -40,6 +40,7 @@ if '+sk' in flags:
         return loss, pt
     L._dino_terms = terms
 over.setdefault('progress', 'none'); over.setdefault('out_dir', 'runs/dynamics-probe')
+over.setdefault('epochs', 3)          # the journal's rows: 3 epochs, not the preset's time budget
 t0 = time.time()
 res = T.fit('shapes', preset='cpu-tiny', resume=False, **over)
 ep = res.history['epoch']

@@ -50,7 +50,7 @@ def gate(preset='cpu-tiny', lr=1e-3, images=None, **over):
     train, bank, test = load_splits(cfg)
     data = train.ds if train.fast else InMemory(train)   # a folder: read once into memory
     ipe = len(train) // cfg.batch_size
-    images = images or cfg.epochs * ipe * cfg.batch_size  # what the DINO run sees
+    images = images or round(cfg.epochs * ipe) * cfg.batch_size  # what the DINO run sees (its epochs, not a budget)
     bank_e, test_e = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
     (fb, lb), (ft, lt) = raw_pixel_features(bank), raw_pixel_features(test)
     raw = knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t)

@@ -32,7 +32,7 @@ def run_cost(preset:str='gpu-colab', peak_tflops:float=65., mfu:float=0.25, **ov
     n = cfg.n_train if cfg.data == 'shapes' else TRAIN_IMAGES.get(cfg.data)
     if n is None: raise SystemExit(f'preset_flops.py: unknown training-set size for data={cfg.data!r}')
     f = flops_per_image(cfg)
-    images = cfg.epochs * (n // cfg.batch_size) * cfg.batch_size
+    images = round(cfg.epochs * (n // cfg.batch_size)) * cfg.batch_size
     total = f * images
     return dict(preset=preset, overrides=over, gflop_per_image=round(f / 1e9, 3), images=images,
                 pflop=round(total / 1e15, 3), peak_tflops=peak_tflops, mfu=mfu,

@@ -50,7 +50,7 @@ def main():
     from dino_nb.train import fit, baselines, _parse_value
     extra = {k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     over = {**PROBES[a.probe], **extra, 'knn_every': a.knn_every, 'progress': 'none', 'out_dir': f'runs/probe-{a.probe}'}
-    if a.epochs: over['epochs'] = a.epochs
+    over['epochs'] = a.epochs or 3      # the probes' length: 3 epochs (the preset's time budget is not used here)
     warnings.simplefilter('ignore')
     t0 = time.time()
     res = fit('shapes', preset='cpu-tiny', **over)

@@ -31,7 +31,7 @@ def simclr_knn(**over) -> dict:
     bb = build_backbone(cfg)
     model = nn.Sequential(bb, nn.Linear(bb.embed_dim, 512), nn.GELU(), nn.Linear(512, 128))
     opt = make_optimizer(model, torch.device('cpu'))
-    ipe = len(train) // cfg.batch_size; steps = cfg.epochs * ipe
+    ipe = len(train) // cfg.batch_size; steps = round(cfg.epochs * ipe)
     lrs = cosine_schedule(1e-3, 1e-5, 1, steps, warmup_epochs=0.1)
     crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale, **cfg.augment))
     gen, t0, knn = torch.Generator().manual_seed(cfg.seed), time.time(), []

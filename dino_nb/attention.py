@@ -169,7 +169,7 @@ def train_supervised(cfg:DINOConfig, # the DINO run's config: architecture, data
     device = pick_device(cfg.device); amp = autocast(device, pick_precision(device, cfg.precision))
     if train is None: train = Shapes(cfg.n_train, size=cfg.source_size, seed=cfg.seed, split='train', **cfg.shapes)
     ipe = len(train) // cfg.batch_size
-    steps = steps or cfg.epochs * ipe
+    steps = steps or round(cfg.epochs * ipe)
     backbone = init_backbone(cfg).to(device).train()
     clf = nn.Linear(backbone.embed_dim, len(train.classes)).to(device)
     opt = make_optimizer(nn.ModuleList([backbone, clf]), device)

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange, repeat
-from .patch_embed import PatchEmbed, ConvStem, interpolate_pos_embed
+from .patch_embed import PatchEmbed, ConvStem, HybridStem, interpolate_pos_embed
 
 # %% ../nbs/02_vit.ipynb #0be46255
 def explicit_attention(q:torch.Tensor, # queries (B, heads, N, d)
@@ -142,7 +142,7 @@ def init_weights(m:nn.Module):
         nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
 
 # %% ../nbs/02_vit.ipynb #db701337
-STEMS = {'patch': PatchEmbed, 'conv': ConvStem}  # how images become tokens
+STEMS = {'patch': PatchEmbed, 'conv': ConvStem, 'hybrid': HybridStem}  # how images become tokens
 
 class VisionTransformer(nn.Module):
     "ViT backbone as in DINO: patch tokens + CLS + learned positions, pre-norm blocks, final norm; outputs the CLS."
@@ -156,7 +156,7 @@ class VisionTransformer(nn.Module):
                  mlp_ratio:float=4., # MLP hidden width / D
                  qkv_bias:bool=True, # bias in the qkv Linears
                  drop_path_rate:float=0., # stochastic depth of the last block (linear from 0 at the first)
-                 stem:str='patch', # 'patch': one strided conv (official, timm); 'conv': `ConvStem` (Xiao et al. 2021)
+                 stem:str='patch', # 'patch': one strided conv (official, timm); 'conv': `ConvStem` (Xiao et al. 2021); 'hybrid': `HybridStem` (ViT paper)
                 ):
         super().__init__()
         if stem not in STEMS: raise ValueError(f"stem must be one of {sorted(STEMS)}, not {stem!r}")

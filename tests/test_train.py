@@ -244,3 +244,52 @@ def test_make_trained_script(tmp_path):
     j = json.loads(r.stdout.strip().splitlines()[-1])
     assert j['images'] == 16 and len(j['per head']) == d.backbone.blocks[0].attn.num_heads and 0 <= j['best head'] <= 100
     assert abs(j['best head'] - m['jaccard_64px']['DINO teacher']['best head']) < 5   # fp32 run vs fp16 shipped weights
+
+# ---- issue 25: time budget, defaults, bad input before any work
+
+def _tiny_budget():
+    "TINY without its epochs: the preset's time budget applies (a few seconds here)."
+    return {k: v for k, v in TINY.items()}
+
+def test_time_budget_plans_a_run_that_equals_its_epoch_run(tmp_path):
+    res = fit(minutes=0.2, out_dir=str(tmp_path / 'b'), **_tiny_budget())
+    b = res.history['budget']
+    assert b['minutes'] == 0.2 and b['iterations'] == len(res.history['iter']['loss']) >= 1
+    assert b['images'] == b['iterations'] * TINY['batch_size'] and b['images_per_s'] > 0
+    assert res.cfg.minutes == 0.2 and res.cfg.epochs == pytest.approx(b['iterations'] / (TINY['n_train'] // TINY['batch_size']))
+    ratio = res.cfg.warmup_epochs / res.cfg.epochs                     # every schedule the same fraction of the run
+    assert ratio == pytest.approx(train.PRESETS['cpu-base']['warmup_epochs'] / train.PRESETS['cpu-tiny']['epochs'])
+    planned = {k: getattr(res.cfg, k) for k in train.PLANNED_FIELDS}
+    again = fit(out_dir=str(tmp_path / 'e'), **{**_tiny_budget(), **planned})   # epochs given: no budget, same run
+    assert again.cfg.minutes == 0 and again.history['iter']['loss'] == res.history['iter']['loss']
+    assert set(res.history['timing']) >= {'setup_s', 'speed_test_s', 'train_s', 'crops_s', 'knn_s', 'checkpoint_s'}
+
+def test_budget_too_small_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="'minutes'"):
+        fit(minutes=0.001, out_dir=str(tmp_path), **_tiny_budget())
+
+def test_default_preset_on_cuda_finishes_in_minutes(monkeypatch):
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    assert train.default_preset() == 'cpu-base' and train.get_config().preset == 'cpu-base'
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    assert train.get_config().preset == 'cpu-tiny' and train.get_config().minutes == 5
+    assert 'gpu-small' in train.PRESETS                                  # still there by name
+
+@pytest.mark.parametrize('setting, words', [('lr=abc', "'lr' takes a number > 0, got 'abc'"),
+                                            ('batch_size=-4', "'batch_size' takes a whole number >= 1, got -4"),
+                                            ('global_scale=0.6,0.2', "'global_scale' takes two area fractions"),
+                                            ('precision=fp8', "'precision' takes one of")])
+def test_cli_bad_config_value_is_one_line_before_any_work(tmp_path, setting, words):
+    r = subprocess.run(['dino-nb', 'fit', '--out', str(tmp_path / 'r'), '--set', setting], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and words in r.stderr and 'Traceback' not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and 'dino_nb:' not in r.stdout and not (tmp_path / 'r').exists()
+
+def test_cli_unwritable_run_folder_fails_before_training(tmp_path):
+    blocker = tmp_path / 'file'; blocker.write_text('')                  # a folder inside a file cannot be made
+    r = subprocess.run(['dino-nb', 'fit', '--out', str(blocker / 'run')], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and 'cannot write the run folder' in r.stderr and '--out' in r.stderr
+    assert 'Traceback' not in r.stderr and 'epoch' not in r.stdout
+
+def test_resume_without_checkpoint_says_so(tmp_path, capsys):
+    fit(epochs=1, out_dir=str(tmp_path / 'new'), resume=True, **TINY)
+    assert 'nothing to resume' in capsys.readouterr().out and (tmp_path / 'new' / 'checkpoint.pth').exists()
