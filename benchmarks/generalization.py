@@ -19,7 +19,7 @@ The table shows the newest result of each (set, budget, job, --set overrides).
 
 Sets in `suite_data.HELD_OUT` are refused unless `--held-out` is given: choose recipes on the others, then report those once.
 """
-import argparse, json, os, platform, subprocess, sys, time, warnings
+import argparse, json, platform, subprocess, sys, time, warnings
 from pathlib import Path
 
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -77,7 +77,7 @@ def cnn_accuracy(cfg, images:int, lr:float=3e-3, batch:int=32) -> dict:
 def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
     "One measurement of the suite, as a dict of numbers."
     warnings.simplefilter('ignore')
-    from dino_nb.train import get_config, config_baselines, fit, baselines
+    from dino_nb.train import get_config, config_baselines, fit
     preset, epochs = BUDGETS[budget]
     cfg_over = {**data_overrides(name, root), 'epochs': epochs, 'precision': 'fp32', 'device': 'cpu', **over}
     cfg = get_config(preset, **cfg_over)

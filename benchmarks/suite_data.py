@@ -22,7 +22,6 @@ import argparse, functools, random, sys
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -106,10 +105,12 @@ def _shapes_on_photos(labels:list, rng:random.Random, size:int, seed:int, **desi
     "`Shapes` objects (their own renderer and masks) composited over photo crops, one image per label."
     from dino_nb.data import Shapes
     n, out = len(labels), []
-    sh = Shapes(n, size=size, seed=seed, classes=SHAPE_CLASSES, colours='random', background=('plain',), clutter=0,
-                noise=0.0, **design)
-    for i, lab in enumerate(labels):
-        j = int((sh.labels == lab).nonzero()[i % int((sh.labels == lab).sum())])   # an image of the wanted class
+    sh = Shapes(max(2 * n, 200), size=size, seed=seed, classes=SHAPE_CLASSES, colours='random', background=('plain',),
+                clutter=0, noise=0.0, **design)                 # twice as many as needed: every class has enough
+    pools, used = {c: (sh.labels == c).nonzero()[:, 0].tolist() for c in set(labels)}, {}
+    for lab in labels:
+        k = used[lab] = used.get(lab, -1) + 1
+        j = pools[lab][k % len(pools[lab])]                     # the next unused image of the wanted class
         bg = np.asarray(photo_crop(rng, size), dtype=np.uint8).copy()
         m = sh.masks[j].numpy()[..., None]
         out.append(Image.fromarray(np.where(m, sh.images[j].permute(1, 2, 0).numpy(), bg)))
