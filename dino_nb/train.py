@@ -192,8 +192,8 @@ def get_config(preset:str=None, # a name in `PRESETS`; None: `default_preset()`
     return DINOConfig(**values)                                   # lists become tuples and every field is checked there
 
 def config_from_dict(d:dict) -> DINOConfig:
-    "A `DINOConfig` from its saved dict (a checkpoint's or a manifest's): JSON lists become tuples again."
-    return DINOConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+    "A `DINOConfig` from its saved dict (a checkpoint's or a manifest's): `DINOConfig` turns JSON lists into tuples."
+    return DINOConfig(**d)
 PRESETS['cpu-tiny'] = {**PRESETS['cpu-base'], **PRESETS['cpu-tiny']}
 
 # %% ../nbs/09_train.ipynb #95d37749
@@ -654,12 +654,12 @@ def apply_budget(run:Run, started:float): # the run to size; when its budget sta
     speed = measure_speed(run)
     new = plan_budget(cfg, run.ipe, speed, len(run.bank) + len(run.test), cfg.minutes * 60 - (time.time() - started))
     run.res.cfg, run.sched = new, make_schedules(new, run.ipe, run.world)
-    images = run.iters * cfg.batch_size * run.world
-    run.res.history['budget'] = dict(minutes=cfg.minutes, images_per_s=cfg.batch_size * run.world / speed['iter_s'],
+    images, images_per_s = run.iters * cfg.batch_size * run.world, cfg.batch_size * run.world / speed['iter_s']
+    run.res.history['budget'] = dict(minutes=cfg.minutes, images_per_s=images_per_s,
                                      eval_images_per_s=1 / speed['eval_image_s'], iterations=run.iters, images=images,
                                      epochs=new.epochs, planned_after_s=time.time() - started)
     if run.rank == 0:
-        print(f"dino_nb: time budget {cfg.minutes:g} min: {cfg.batch_size * run.world / speed['iter_s']:.0f} img/s measured "
+        print(f"dino_nb: time budget {cfg.minutes:g} min: {images_per_s:.0f} img/s measured "
               f"here (crops and step) buys {run.iters} iterations = {images:,} images ({new.epochs:.2f} epochs); "
               f"warm-ups scaled with the run", flush=True)
         if new.epochs < cfg.epochs:                        # fewer images than the preset was tuned on: say so, and the cure
