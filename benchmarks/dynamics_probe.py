@@ -1,17 +1,16 @@
 """DINO probes with k-NN after every epoch. `+sk` swaps the centre for Sinkhorn-Knopp teacher targets (3 iterations,
-as in DINOv2/SwAV), patched into `dino_nb` for this process only; `+bn` is `head_bn=true` (BatchNorm in the head);
+as in DINOv2/SwAV; now `centering='sinkhorn'`); `+bn` is `head_bn=true` (BatchNorm in the head);
 `+dim96` (or `+dim128h4`) narrows the ViT to that width (and heads); `+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
 A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
     python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
 """
-import re, sys, json, time, warnings, torch
-import dino_nb.train as T, dino_nb.loss as L
-from dino_nb.temperature import log_softmax_t
-from einops import rearrange
+import re, sys, json, time, warnings
+import dino_nb.train as T
+from dino_nb.cli import parse_value
 warnings.simplefilter('ignore')
 args = sys.argv[1:]
 flags = {a for a in args if a.startswith('+')}
-over = {k: T._parse_value(v) for k, v in (a.split('=', 1) for a in args if not a.startswith('+'))}
+over = {k: parse_value(v) for k, v in (a.split('=', 1) for a in args if not a.startswith('+'))}
 for f in flags:                   # +dimD[hH]: a narrower ViT (width D, H heads; default 3), e.g. +dim96, +dim128h4
     m = re.fullmatch(r'\+dim(\d+)(?:h(\d+))?', f)
     if m:
@@ -19,26 +18,7 @@ for f in flags:                   # +dimD[hH]: a narrower ViT (width D, H heads;
         T.ARCHS['vit_tiny'] = lambda patch_size, img_size, drop_path_rate=0., _d=int(m[1]), _h=int(m[2] or 3), **kw: \
             _vit(_d, _h, patch_size, img_size, drop_path_rate, kw)
 if '+bn' in flags: over['head_bn'] = True     # now a DINOConfig field; the flag is kept for the old commands
-if '+sk' in flags:
-    def sinkhorn(t, temp, iters=3):     # t: (N, K) teacher logits
-        Q = torch.exp((t - t.max()) / temp).T   # (K, N)
-        Q /= Q.sum()
-        K, N = Q.shape
-        for _ in range(iters):
-            Q /= Q.sum(1, keepdim=True); Q /= K
-            Q /= Q.sum(0, keepdim=True); Q /= N
-        return (Q * N).T
-    def terms(student_out, teacher_out, center, student_temp, teacher_temp, n_global):
-        n_crops, B = L._views(student_out, teacher_out, n_global)
-        with torch.autocast(student_out.device.type, enabled=False):
-            s = rearrange(student_out.float(), '(v b) k -> v b k', v=n_crops)
-            pt = rearrange(sinkhorn(teacher_out.detach().float(), teacher_temp), '(g b) k -> g b k', g=n_global)
-            log_ps = log_softmax_t(s, student_temp)
-            pairs = ~torch.eye(n_global, n_crops, dtype=torch.bool)
-            targets = torch.einsum('gv,gbk->vbk', pairs.to(pt.dtype), pt)
-            loss = -(targets * log_ps).sum() / (pairs.sum() * B)
-        return loss, pt
-    L._dino_terms = terms
+if '+sk' in flags: over['centering'] = 'sinkhorn'   # now a DINOConfig field (04_centering's `sinkhorn_knopp`)
 over.setdefault('progress', 'none'); over.setdefault('out_dir', 'runs/dynamics-probe')
 over.setdefault('epochs', 3)          # the journal's rows: 3 epochs, not the preset's time budget
 t0 = time.time()

@@ -50,7 +50,7 @@ def cnn_accuracy(cfg, images:int, lr:float=3e-3, batch:int=32) -> dict:
     "Test accuracy (%) of `small_cnn` trained with labels on `images` images of `cfg`'s data (flips only)."
     from dino_nb.train import load_splits
     from dino_nb.data import IMAGENET_MEAN, IMAGENET_STD
-    from learnability import InMemory                   # a dataset's uint8 images and labels as two tensors
+    from dino_nb.supervised import InMemoryImages as InMemory   # a dataset's uint8 images and labels as two tensors
     train, _, test = load_splits(cfg)
     train, test = InMemory(train), InMemory(test)
     (x, y), (xt, yt) = (train.images, train.labels), (test.images, test.labels)
@@ -86,10 +86,12 @@ def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
     if job == 'baselines':
         b = config_baselines(cfg)
         return {k.replace(' ', '_'): round(v, 1) for k, v in b.items()}
-    if job == 'gate':
-        from learnability import gate
-        r = gate(preset, 1e-3, images, **{**cfg_over, 'global_scale': (0.8, 1.0)})
-        return dict(supervised_acc=r['supervised_acc'], supervised_knn=r['supervised_knn'], images=images, secs=r['supervised_s'])
+    if job == 'gate':                                   # the library's gate: `dino-nb gate` (80-100 % crops)
+        from dino_nb.supervised import learnability_gate
+        t0 = time.time()
+        r = learnability_gate(cfg_over['data'], preset, images, **{k: v for k, v in cfg_over.items() if k != 'data'})
+        return dict(supervised_acc=round(r['supervised'], 1), supervised_knn=round(r['supervised k-NN'], 1), images=images,
+                    secs=round(time.time() - t0))
     if job == 'cnn': return cnn_accuracy(cfg, images)
     if job == 'dino':
         data = cfg_over.pop('data')
@@ -145,8 +147,8 @@ if __name__ == '__main__':
     ap.add_argument('--json', action='store_true', help='print the results as JSON lines instead of a table')
     a = ap.parse_args()
     if not a.table:
-        from dino_nb.train import _parse_value
-        over = {k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+        from dino_nb.cli import parse_value
+        over = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
         bad = [s for s in a.sets if s in HELD_OUT and not a.held_out]
         if bad: raise SystemExit(f'{bad} are held out: choose recipes on the other sets, then pass --held-out once')
         for s in a.sets:

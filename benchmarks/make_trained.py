@@ -9,7 +9,7 @@ commands, the commit the run was trained at, the seed, the wall time, the machin
 weights beside chance, raw pixels and the random network, and the attention Jaccard of 10_attention.
 Every metric is measured on the weights as they are loaded back (`load_trained`), in fp32.
 """
-import argparse, json, math, os, platform, subprocess, sys, time, warnings
+import argparse, json, math, platform, subprocess, time, warnings
 from pathlib import Path
 
 
@@ -48,7 +48,8 @@ def main():
     a = ap.parse_args()
 
     import torch
-    from dino_nb.train import (FitResult, save_trained, load_trained, eval_sets, knn_eval, _baselines, trained_dir)
+    from dino_nb.train import FitResult, eval_sets, knn_eval, _baselines
+    from dino_nb.trained import save_trained, load_trained, trained_dir
     from dino_nb.attention import train_supervised, label_accuracy, init_backbone
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')

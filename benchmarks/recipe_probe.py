@@ -47,8 +47,9 @@ def main():
     if a.list:
         for k, v in PROBES.items(): print(f'{k:<15} {v}')
         return
-    from dino_nb.train import fit, baselines, _parse_value
-    extra = {k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+    from dino_nb.train import fit, baselines
+    from dino_nb.cli import parse_value
+    extra = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     over = {**PROBES[a.probe], **extra, 'knn_every': a.knn_every, 'progress': 'none', 'out_dir': f'runs/probe-{a.probe}'}
     over['epochs'] = a.epochs or 3      # the probes' length: 3 epochs (the preset's time budget is not used here)
     warnings.simplefilter('ignore')

@@ -10,7 +10,8 @@ A diagnostic for the recipe search, not part of the library. Arguments are `DINO
 """
 import sys, json, time
 import torch, torch.nn as nn, torch.nn.functional as F
-from dino_nb.train import get_config, load_splits, build_backbone, EvalImages, knn_eval, _parse_value, make_optimizer
+from dino_nb.train import get_config, load_splits, build_backbone, EvalImages, knn_eval, make_optimizer
+from dino_nb.cli import parse_value
 from dino_nb.multicrop import BatchedMultiCrop, MultiCropConfig
 from dino_nb.ema import cosine_schedule
 
@@ -48,4 +49,4 @@ def simclr_knn(**over) -> dict:
                 s=round(time.time() - t0))
 
 if __name__ == '__main__':
-    print(json.dumps(simclr_knn(**{k: _parse_value(v) for k, v in (kv.split('=', 1) for kv in sys.argv[1:])})))
+    print(json.dumps(simclr_knn(**{k: parse_value(v) for k, v in (kv.split('=', 1) for kv in sys.argv[1:])})))

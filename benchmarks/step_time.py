@@ -14,7 +14,8 @@ import argparse, json, os, time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from dino_nb.train import make_optimizer, DINO, get_config, make_schedules, pick_device, pick_precision, autocast, train_step, cpu_has_bf16
+from dino_nb.train import make_optimizer, DINO, get_config, make_schedules, train_step
+from dino_nb.infra import pick_device, pick_precision, autocast, cpu_has_bf16
 
 def has_native_bf16(device) -> bool:
     "Whether bf16 matmuls run natively on `device` (else they are emulated and not worth timing)."
@@ -74,7 +75,7 @@ def bench(preset='cpu-tiny', precision='auto', steps=10, warmup=3, device='auto'
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--config', default='cpu-tiny', help='a preset of dino_nb.train.PRESETS')
+    ap.add_argument('--config', default='cpu-tiny', help='a preset of dino_nb.config.PRESETS')
     ap.add_argument('--precision', default='auto', help="'auto', 'bf16', 'fp16' or 'fp32'")
     ap.add_argument('--device', default='auto')
     ap.add_argument('--steps', type=int, default=10)

@@ -4,7 +4,8 @@
     python benchmarks/transfer_probe.py --folder /tmp/glyphs   # a folder of images (benchmarks/glyph_folder.py makes one)
 """
 import argparse, dataclasses, json
-from dino_nb.train import load_trained, load_splits
+from dino_nb.train import load_splits
+from dino_nb.trained import load_trained
 from dino_nb.attention import init_backbone
 from dino_nb.data import Shapes
 from dino_nb.evaluate import knn_baselines

@@ -4,8 +4,7 @@
 
 # %% auto #0
 __all__ = ['cls_attention', 'upsample', 'mass_mask', 'jaccard', 'mask_jaccard', 'jaccard_summary', 'object_attention',
-           'plot_attention_heads', 'init_backbone', 'train_supervised', 'label_accuracy', 'prepare_image',
-           'AttentionExplorer']
+           'plot_attention_heads', 'prepare_image', 'AttentionExplorer']
 
 # %% ../nbs/10_attention.ipynb #6e1eaf8f
 import contextlib
@@ -15,12 +14,10 @@ from torch import nn
 from einops import rearrange
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
-from .data import Shapes
-from .multicrop import BatchedMultiCrop, MultiCropConfig, to_float_image, denormalize
-from .evaluate import _prepare
-from .temperature import Explorer
-from .train import DINO, DINOConfig, make_optimizer, autocast, pick_device, pick_precision
-from .ema import cosine_schedule
+from .data import denormalize, normalize, resize_crop, IMAGENET_MEAN, IMAGENET_STD
+from .multicrop import MultiCropConfig, to_float_image
+from .evaluate import prepare_images
+from .widgets import Explorer
 
 # %% ../nbs/10_attention.ipynb #ad750468
 @contextlib.contextmanager
@@ -77,7 +74,7 @@ def _head_maps(backbone:nn.Module, images:torch.Tensor, batch_size:int):
     "Batches of (slice, CLS maps per head plus their mean (b, heads + 1, h, w)) over uint8 or [0, 1] images."
     device = next(backbone.parameters()).device
     for s in range(0, len(images), batch_size):
-        maps = cls_attention(backbone, _prepare(images[s:s + batch_size], device, normalize=True)).cpu()
+        maps = cls_attention(backbone, prepare_images(images[s:s + batch_size], device, normalize=True)).cpu()
         yield slice(s, s + batch_size), torch.cat([maps, maps.mean(1, keepdim=True)], 1)
 
 @torch.no_grad()
@@ -143,76 +140,16 @@ def plot_attention_heads(image:torch.Tensor, # (3, H, W): normalised, uint8 or f
         ax.axis('off')
     return axes[0].figure
 
-# %% ../nbs/10_attention.ipynb #3ce7739a
-def init_backbone(cfg:DINOConfig) -> nn.Module:
-    "The backbone a DINO run of `cfg` starts from (its student at initialisation, seeded with `cfg.seed`)."
-    torch.manual_seed(cfg.seed)
-    return DINO(cfg).student.backbone
-
-def _supervised_step(backbone, clf, opt, crops, y, lr, amp):
-    "One cross-entropy step on a list of crop batches sharing labels `y`; returns (loss, accuracy)."
-    for g in opt.param_groups: g['lr'] = lr
-    with amp: logits = clf(backbone(torch.cat(crops)))                  # (n_crops·B, classes)
-    yy = y.repeat(len(crops))
-    loss = F.cross_entropy(logits.float(), yy)
-    opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    return loss.item(), (logits.argmax(-1) == yy).float().mean().item()
-
-# %% ../nbs/10_attention.ipynb #a10de05b
-def train_supervised(cfg:DINOConfig, # the DINO run's config: architecture, data, batch size, crops, seed
-                     train:Shapes=None, # labelled training images (default: the run's Shapes training split)
-                     steps:int=None, # optimiser steps (default: as many as the DINO run, epochs × batches)
-                     lr:float=3e-4, # peak AdamW learning rate
-                     warmup:float=0.1, # fraction of the steps with a linear warm-up
-                     weight_decay:float=0.05):
-    "The same ViT, from the same initial weights, trained with labels: returns (backbone, classifier, history)."
-    device = pick_device(cfg.device); amp = autocast(device, pick_precision(device, cfg.precision))
-    if train is None: train = Shapes(cfg.n_train, size=cfg.source_size, seed=cfg.seed, split='train', **cfg.shapes)
-    ipe = len(train) // cfg.batch_size
-    steps = steps or round(cfg.epochs * ipe)
-    backbone = init_backbone(cfg).to(device).train()
-    clf = nn.Linear(backbone.embed_dim, len(train.classes)).to(device)
-    opt = make_optimizer(nn.ModuleList([backbone, clf]), device)
-    for g in opt.param_groups: g['weight_decay'] = weight_decay if g['weight_decay'] else 0.
-    lrs = cosine_schedule(lr, lr / 100, 1, steps, warmup_epochs=warmup)
-    crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale,
-                                                     **cfg.augment))        # the DINO run's global crops
-    gen = torch.Generator().manual_seed(cfg.seed)
-    hist = {'loss': [], 'accuracy': []}
-    for it in range(steps):
-        if it % ipe == 0: order = torch.randperm(len(train), generator=gen)
-        idx = order[(it % ipe) * cfg.batch_size:(it % ipe + 1) * cfg.batch_size]
-        with torch.no_grad(): crops = crop(train.images[idx].to(device), generator=gen)   # 2 global crops
-        loss, acc = _supervised_step(backbone, clf, opt, crops, train.labels[idx].to(device), float(lrs[it]), amp)
-        hist['loss'].append(loss); hist['accuracy'].append(acc)
-    return backbone.eval(), clf.eval(), hist
-
-@torch.no_grad()
-def label_accuracy(backbone:nn.Module, clf:nn.Module, # a backbone and its classifier
-                   data:Shapes, size:int=None, # labelled images; resized to `size` (default: as they are)
-                   batch_size:int=256) -> float:
-    "Top-1 accuracy (%) of `clf(backbone(x))` on `data`."
-    device, hits = next(backbone.parameters()).device, 0
-    with _eval_mode(backbone):
-        for s in range(0, len(data), batch_size):
-            x = _prepare(data.images[s:s + batch_size], device, normalize=True)
-            if size and x.shape[-1] != size: x = F.interpolate(x, size=(size, size), mode='bicubic', antialias=True)
-            hits += (clf(backbone(x)).argmax(-1).cpu() == data.labels[s:s + batch_size]).sum().item()
-    return 100 * hits / len(data)
-
 # %% ../nbs/10_attention.ipynb #cc984eaf
 def prepare_image(img, # a PIL image, or a (3, H, W) tensor (uint8 or float in [0, 1])
                   size:int=480, # side the shorter edge is resized to
                   patch_size:int=8, # H and W are cropped down to multiples of this
-                  mean=MultiCropConfig.mean, std=MultiCropConfig.std, # normalisation (ImageNet)
+                  mean=IMAGENET_MEAN, std=IMAGENET_STD, # normalisation (ImageNet)
                  ) -> torch.Tensor: # (1, 3, H, W) normalised
     "An image as a normalised batch of one for a ViT: shorter side `size`, both sides multiples of `patch_size`."
-    x = to_float_image(img)[None]
-    s = size / min(x.shape[-2:])
-    hw = [max(patch_size, round(d * s)) for d in x.shape[-2:]]
-    x = F.interpolate(x, size=hw, mode='bicubic', align_corners=False, antialias=True).clamp(0, 1)
-    x = x[..., :hw[0] // patch_size * patch_size, :hw[1] // patch_size * patch_size]
-    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    x = resize_crop(to_float_image(img)[None], size, crop=False).clamp(0, 1)     # (1, 3, H', W'), shorter side `size`
+    H, W = x.shape[-2:]
+    return normalize(x[..., :H // patch_size * patch_size, :W // patch_size * patch_size], mean, std)
 
 # %% ../nbs/10_attention.ipynb #b8025c1b
 def _mask_overlay(img, mask):

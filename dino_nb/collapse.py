@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
-from .temperature import Explorer
+from .widgets import Explorer
 from .train import DINOConfig, get_config, fit, CollapseWarning
 
 # %% ../nbs/11_collapse.ipynb #c2337cd3

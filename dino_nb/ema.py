@@ -9,10 +9,7 @@ __all__ = ['ema_update', 'cosine_schedule', 'teacher_temp_schedule', 'ema_trajec
 # %% ../nbs/07_ema.ipynb #353b7573
 import numpy as np
 import torch
-import matplotlib.pyplot as plt
-import ipywidgets as widgets
-from IPython.display import display
-from .temperature import Explorer
+from .widgets import Explorer
 
 # %% ../nbs/07_ema.ipynb #558dc16a
 _WRAPPER_PREFIXES = ('module.', '_orig_mod.')
@@ -110,6 +107,7 @@ def plot_momentum(momentum:float=0.996,        # λ
                   student:np.ndarray=None,     # the student's trajectory (default: `student_trajectory()`)
                   ax=None):                    # axes to draw on (default: a new figure)
     "Plot a noisy student trajectory and its EMA teacher; returns (fig, line_student, line_teacher)."
+    import matplotlib.pyplot as plt
     if not 0. <= momentum < 1.: raise ValueError(f'momentum must be in [0, 1) to plot, got {momentum}')
     x = student_trajectory() if student is None else np.asarray(student, dtype=float)
     if ax is None: _, ax = plt.subplots(figsize=(8, 3.2))
@@ -126,6 +124,7 @@ class MomentumExplorer(Explorer):
     "Slider for the teacher momentum λ over a noisy student trajectory and its EMA teacher."
     def __init__(self, momentum:float=0.996, # λ at the start
                  n_steps:int=3000, noise:float=1., seed:int=0): # the student trajectory (`student_trajectory`)
+        import matplotlib.pyplot as plt, ipywidgets as widgets
         options = sorted(set(_MOMENTA) | {momentum})
         self.student = student_trajectory(n_steps, noise, seed)
         self.momentum = widgets.SelectionSlider(options=[(f'{m:g}', m) for m in options], value=momentum,
@@ -150,6 +149,7 @@ def plot_teacher_student(history:dict, # a `fit` history: history['epoch'] has '
                          lines:dict=None, # {name: k-NN %}: horizontal reference lines (chance, raw pixels ...)
                          ax=None): # axes to draw on (default: a new figure)
     "k-NN of teacher and student per epoch, and the student drawn 1/(1−λ) steps later (the EMA's mean lag)."
+    import matplotlib.pyplot as plt
     ep = history['epoch']
     pts = [(e + 1, t, s) for e, t, s in zip(ep['epoch'], ep['knn_teacher'], ep['knn_student']) if t is not None]
     if not pts: raise ValueError('the history has no k-NN: train with knn_every > 0')

@@ -12,20 +12,11 @@ from einops import rearrange, reduce, repeat
 from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as TF
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-import ipywidgets as widgets
-from .temperature import Explorer
-from IPython.display import display
+from .data import IMAGENET_MEAN, IMAGENET_STD, normalize, denormalize
+from .widgets import Explorer
 
 # %% auto #0
-__all__ = ['N_DRAWS', 'TV_JITTER', 'CROP_COLORS', 'LUMA', 'BATCH_JITTER', 'blur_kernel_size', 'CropSpec', 'MultiCropConfig',
-           'CropParams', 'central_box', 'crop_box', 'jitter_ranges', 'sample_one', 'to_float_image', 'augment_one',
-           'MultiCrop', 'denormalize', 'update_multicrop', 'show_multicrop', 'MultiCropExplorer', 'sample_boxes',
-           'sample_batch', 'crop_grid', 'resized_crops', 'gray_batch', 'brightness_batch', 'contrast_batch',
-           'saturation_batch', 'rgb_to_hsv', 'hsv_to_rgb', 'hue_batch', 'solarize_batch', 'grayscale_batch',
-           'where_apply', 'color_jitter_batch', 'gaussian_kernels', 'gaussian_blur_batch', 'augment_batch',
-           'to_float_batch', 'BatchedMultiCrop']
+__all__ = ['N_DRAWS', 'TV_JITTER', 'CROP_COLORS', 'blur_kernel_size', 'CropSpec', 'MultiCropConfig', 'CropParams', 'central_box', 'crop_box', 'jitter_ranges', 'sample_one', 'to_float_image', 'augment_one', 'MultiCrop', 'update_multicrop', 'show_multicrop', 'MultiCropExplorer', 'crop_grid', 'resized_crops', 'augment_batch', 'to_float_batch', 'BatchedMultiCrop', 'LUMA', 'BATCH_JITTER', 'sample_boxes', 'sample_batch', 'gray_batch', 'brightness_batch', 'contrast_batch', 'saturation_batch', 'rgb_to_hsv', 'hsv_to_rgb', 'hue_batch', 'solarize_batch', 'grayscale_batch', 'where_apply', 'color_jitter_batch', 'gaussian_kernels', 'gaussian_blur_batch']
 
 # %% ../nbs/05_multicrop.ipynb #aa9f6d5d
 def blur_kernel_size(sigma_max:float, # the largest blur sigma, in output pixels
@@ -36,7 +27,6 @@ def blur_kernel_size(sigma_max:float, # the largest blur sigma, in output pixels
     k = 2 * math.ceil(3 * sigma_max) + 1 if k is None else k
     return max(1, min(k, size if size % 2 else size - 1))
 
-# %% ../nbs/05_multicrop.ipynb #404e8cbc
 @dataclass(frozen=True)
 class CropSpec:
     "What differs between global 1, global 2 and the local crops."
@@ -72,8 +62,8 @@ class MultiCropConfig:
     solarize_p: tuple = (0.0, 0.2, 0.0)  # probability of solarisation for (global 1, global 2, local)
     blur_sigma: tuple = (0.1, 2.0)  # range of the blur sigma, in output pixels
     blur_kernel: int | None = None  # odd kernel side; None: `blur_kernel_size(blur_sigma[1], crop size)`
-    mean: tuple = (0.485, 0.456, 0.406)  # normalisation mean (ImageNet)
-    std: tuple = (0.229, 0.224, 0.225)  # normalisation std (ImageNet)
+    mean: tuple = IMAGENET_MEAN  # normalisation mean (ImageNet's, from 00_data)
+    std: tuple = IMAGENET_STD  # normalisation std (ImageNet's)
 
     def __post_init__(self):
         if min(self.global_size, self.local_size) < 1 or self.n_local < 0:
@@ -174,7 +164,6 @@ def crop_box(u:list, # 22 uniforms in [0, 1)
         if 0 < w <= W and 0 < h <= H: return int(u[20] * (H - h + 1)), int(u[21] * (W - w + 1)), h, w
     return central_box(hw, ratio)
 
-# %% ../nbs/05_multicrop.ipynb #40735e9d
 def jitter_ranges(cfg:MultiCropConfig) -> list:
     "The (low, high) ranges of the brightness, contrast and saturation factors and of the hue shift."
     return [(max(0., 1 - cfg.brightness), 1 + cfg.brightness), (max(0., 1 - cfg.contrast), 1 + cfg.contrast),
@@ -215,7 +204,6 @@ def _to_unit_float(x):
         raise ValueError(f'float images must lie in [0, 1] (got {lo:.2f}..{hi:.2f}): pass them before normalising')
     return x.float()
 
-# %% ../nbs/05_multicrop.ipynb #51d51ef8
 TV_JITTER = (TF.adjust_brightness, TF.adjust_contrast, TF.adjust_saturation, TF.adjust_hue)
 
 def augment_one(x:torch.Tensor, # (3, H, W) float in [0, 1]
@@ -233,7 +221,7 @@ def augment_one(x:torch.Tensor, # (3, H, W) float in [0, 1]
     if p.gray: x = TF.rgb_to_grayscale(x, num_output_channels=3)
     if p.blur: x = TF.gaussian_blur(x, [spec.blur_kernel] * 2, [p.sigma.item()] * 2)
     if p.solarize: x = TF.solarize(x, 0.5)
-    return TF.normalize(x, list(cfg.mean), list(cfg.std))
+    return normalize(x, cfg.mean, cfg.std)
 
 # %% ../nbs/05_multicrop.ipynb #44698c3f
 class MultiCrop:
@@ -262,13 +250,6 @@ class MultiCrop:
         return f'MultiCrop(2×{c.global_size} px + {c.n_local}×{c.local_size} px)'
 
 # %% ../nbs/05_multicrop.ipynb #84ca910a
-def denormalize(x:torch.Tensor, # (3, H, W) normalised crop
-                cfg:MultiCropConfig, # the recipe (mean and std)
-               ): # (H, W, 3) numpy array in [0, 1]
-    "A normalised crop back to an image for `imshow`."
-    x = x.float().cpu() * torch.tensor(cfg.std).view(3, 1, 1) + torch.tensor(cfg.mean).view(3, 1, 1)
-    return rearrange(x.clamp(0, 1), 'c h w -> h w c').numpy()
-
 CROP_COLORS = ('tab:red', 'tab:orange', 'tab:blue', 'tab:green', 'tab:purple', 'tab:brown', 'tab:pink',
                'tab:cyan', 'tab:olive', 'tab:gray')
 
@@ -276,8 +257,7 @@ def _crop_title(k, p):
     name = f'global {k + 1}' if k < 2 else f'local {k - 1}'
     return name + (' ↔' if p.flip[0] else '')
 
-# %% ../nbs/05_multicrop.ipynb #3f53676e
-def update_multicrop(fig:Figure, # a figure made by `show_multicrop`
+def update_multicrop(fig, # a matplotlib `Figure` made by `show_multicrop`
                      crops:list, # 2 + N normalised crops (3, S, S)
                      params:list, # their 2 + N `CropParams` (n = 1)
                      cfg:MultiCropConfig, # the recipe (mean and std)
@@ -286,15 +266,17 @@ def update_multicrop(fig:Figure, # a figure made by `show_multicrop`
     for k, (ax, rect, crop, p) in enumerate(zip(fig.axes[1:], fig.axes[0].patches, crops, params)):
         top, left, h, w = p.box[0].tolist()
         rect.set_xy((left - 0.5, top - 0.5)); rect.set_width(w); rect.set_height(h)
-        ax.images[0].set_data(denormalize(crop, cfg))
+        ax.images[0].set_data(denormalize(crop, cfg.mean, cfg.std))
         ax.set_title(_crop_title(k, p), fontsize=9, color=rect.get_edgecolor())
 
 def show_multicrop(img, # the source: PIL image or (3, H, W) tensor
                    crops:list, # 2 + N normalised crops (3, S, S), global crops first
                    params:list, # their 2 + N `CropParams` (n = 1)
                    cfg:MultiCropConfig, # the recipe (mean and std)
-                  ) -> Figure:
+                  ): # a matplotlib `Figure`
     "The source with the crop boxes on the left, the augmented crops on the right."
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
     n_loc = len(crops) - 2
     rows = 2 + math.ceil(n_loc / 4)
     fig = Figure(figsize=(12, 1.6 * rows + 0.4), layout='constrained')
@@ -306,7 +288,7 @@ def show_multicrop(img, # the source: PIL image or (3, H, W) tensor
     for k, (ax, crop) in enumerate(zip(axes, crops)):
         color = CROP_COLORS[k % len(CROP_COLORS)]
         ax0.add_patch(Rectangle((0, 0), 1, 1, fill=False, lw=2.5 if k < 2 else 1.5, ls='-' if k < 2 else '--', ec=color))
-        ax.imshow(denormalize(crop, cfg))
+        ax.imshow(denormalize(crop, cfg.mean, cfg.std))
         ax.set_xticks([]); ax.set_yticks([])
         for s in ax.spines.values(): s.set_color(color); s.set_linewidth(2)
     ax0.set_axis_off()
@@ -321,6 +303,7 @@ class MultiCropExplorer(Explorer):
     def __init__(self, img, # PIL image or (3, H, W) tensor
                  cfg:MultiCropConfig|None=None, # the recipe; None: the paper's
                  seed:int=0): # the first seed
+        import ipywidgets as widgets
         self.mc, self.img = MultiCrop(cfg), to_float_image(img)
         self.seed = widgets.IntSlider(value=seed, min=0, max=999, description='seed')
         self.button = widgets.Button(description='resample')
@@ -341,43 +324,6 @@ class MultiCropExplorer(Explorer):
     def _update(self, change=None):
         update_multicrop(self.fig, *self._sample(), self.mc.cfg)
         if self._shown: self.redraw()
-
-
-# %% ../nbs/05_multicrop.ipynb #7ad28b06
-def sample_boxes(u:torch.Tensor, # (n, 22) uniforms, float64
-                 hw:tuple, # image size (H, W)
-                 scale:tuple, # range of the area fraction
-                 ratio:tuple, # range of the aspect ratio w/h
-                ) -> torch.Tensor: # (n, 4) long: top, left, height, width
-    "`crop_box` for n images at once: the first of 10 tries that fits, else the central box."
-    H, W = hw
-    tries = rearrange(u[:, :20], 'n (t two) -> two n t', two=2)                  # (2, n, 10)
-    area = H * W * (scale[0] + (scale[1] - scale[0]) * tries[0])
-    r = torch.exp(math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * tries[1])
-    w, h = torch.round(torch.sqrt(area * r)), torch.round(torch.sqrt(area / r))  # (n, 10)
-    fits = (w > 0) & (w <= W) & (h > 0) & (h <= H)
-    first = fits.double().argmax(1, keepdim=True)                              # (n, 1)
-    h, w = h.gather(1, first)[:, 0], w.gather(1, first)[:, 0]                  # (n,)
-    top, left = torch.floor(u[:, 20] * (H - h + 1)), torch.floor(u[:, 21] * (W - w + 1))
-    box = torch.stack([top, left, h, w], 1).long()
-    return torch.where(fits.any(1, keepdim=True), box, torch.tensor(central_box(hw, ratio)))
-
-# %% ../nbs/05_multicrop.ipynb #47fc2d0d
-def sample_batch(spec:CropSpec, # the kind of crop
-                 cfg:MultiCropConfig, # the recipe
-                 n:int, # number of crops to draw
-                 hw:tuple, # image size (H, W)
-                 generator:torch.Generator|None=None, # CPU generator; None: torch's global RNG
-                ) -> CropParams: # n rows
-    "Draw n crops of one kind at once, with tensor ops (same layout of uniforms as `sample_one`)."
-    u = torch.rand(n, N_DRAWS, generator=generator, dtype=torch.float64)
-    lo, hi = torch.tensor(jitter_ranges(cfg), dtype=torch.float64).T             # (4,) each
-    (s0, s1), coin = cfg.blur_sigma, u[:, 30:36]
-    return CropParams(box=sample_boxes(u[:, :22], hw, spec.scale, cfg.ratio),
-                      flip=coin[:, 0] < cfg.flip_p, jitter=coin[:, 1] < cfg.jitter_p,
-                      factors=(lo + (hi - lo) * u[:, 22:26]).float(), order=u[:, 26:30].argsort(1),
-                      gray=coin[:, 2] < cfg.gray_p, blur=coin[:, 3] < spec.blur_p,
-                      sigma=(s0 + (s1 - s0) * coin[:, 4]).float(), solarize=coin[:, 5] < spec.solarize_p)
 
 # %% ../nbs/05_multicrop.ipynb #3691cf6d
 def crop_grid(box:torch.Tensor, # (n, 4) top, left, height, width in source pixels
@@ -400,109 +346,11 @@ def resized_crops(x:torch.Tensor, # (B, 3, H, W) float
                   size:int, # side of the output crops
                  ) -> torch.Tensor: # (n·B, 3, size, size) in [0, 1]
     "Bicubic resized crops (with flips) of every image in one `grid_sample` call."
-    B, n = len(x), len(box) // len(x)
+    n = len(box) // len(x)                                        # crops per image
     grid = crop_grid(box.to(x.device), flip.to(x.device), x.shape[-2:], size)   # (n·B, S, S, 2)
     grid = rearrange(grid, '(n b) s t xy -> b (n s) t xy', n=n)
     out = F.grid_sample(x, grid.to(x.dtype), mode='bicubic', padding_mode='border', align_corners=False)
     return rearrange(out, 'b c (n s) t -> (n b) c s t', n=n).clamp(0, 1)
-
-# %% ../nbs/05_multicrop.ipynb #f5af8266
-LUMA = (0.2989, 0.587, 0.114)  # torchvision's (ITU-R 601) grayscale weights
-
-def _per_image(f): return rearrange(f, 'b -> b 1 1 1')
-
-def gray_batch(x:torch.Tensor) -> torch.Tensor: # (B, 1, H, W)
-    "Luma of each pixel of a (B, 3, H, W) batch."
-    return torch.einsum('bchw,c->bhw', x, x.new_tensor(LUMA))[:, None]
-
-def _blend(x, y, f): return (_per_image(f) * x + (1 - _per_image(f)) * y).clamp(0, 1)
-
-def brightness_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
-    "Scale each image's (B, 3, H, W) pixels by its factor f (B,)."
-    return (x * _per_image(f)).clamp(0, 1)
-
-def contrast_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
-    "Blend each image with its mean luma, factor f (B,)."
-    return _blend(x, reduce(gray_batch(x), 'b 1 h w -> b 1 1 1', 'mean'), f)
-
-def saturation_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
-    "Blend each image with its own grayscale, factor f (B,)."
-    return _blend(x, gray_batch(x), f)
-
-# %% ../nbs/05_multicrop.ipynb #a7ca5508
-def rgb_to_hsv(x:torch.Tensor) -> torch.Tensor: # (B, 3, H, W) h, s, v in [0, 1]
-    "RGB in [0, 1] to HSV, all channels in [0, 1]."
-    r, g, b = x.unbind(1)
-    v, lo = x.amax(1), x.amin(1)
-    delta = v - lo
-    d = torch.where(delta > 0, delta, torch.ones_like(delta))
-    h = torch.where(v == r, ((g - b) / d) % 6, torch.where(v == g, (b - r) / d + 2, (r - g) / d + 4)) / 6
-    return torch.stack([h, delta / torch.where(v > 0, v, torch.ones_like(v)), v], 1)
-
-def hsv_to_rgb(x:torch.Tensor) -> torch.Tensor: # (B, 3, H, W) RGB in [0, 1]
-    "HSV (all channels in [0, 1]) to RGB."
-    h, s, v = (rearrange(c, 'b h w -> b 1 h w') for c in x.unbind(1))
-    k = (x.new_tensor([5., 3., 1.]).view(1, 3, 1, 1) + 6 * h) % 6
-    return v - v * s * torch.clamp(torch.minimum(k, 4 - k), 0, 1)
-
-def hue_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
-    "Rotate each image's hue by its shift f (B,), a fraction of the colour wheel."
-    h, s, v = rgb_to_hsv(x).unbind(1)
-    return hsv_to_rgb(torch.stack([(h + rearrange(f, 'b -> b 1 1')) % 1, s, v], 1))
-
-# %% ../nbs/05_multicrop.ipynb #103afa3a
-def solarize_batch(x:torch.Tensor, on:torch.Tensor) -> torch.Tensor:
-    "Invert the pixels >= 0.5 of the images where on (B,) is True."
-    return torch.where(_per_image(on) & (x >= 0.5), 1 - x, x)
-
-def grayscale_batch(x:torch.Tensor, on:torch.Tensor) -> torch.Tensor:
-    "Replace the images where on (B,) is True by their 3-channel grayscale."
-    return torch.where(_per_image(on), gray_batch(x).expand_as(x), x)
-
-# %% ../nbs/05_multicrop.ipynb #07d9a86b
-BATCH_JITTER = (brightness_batch, contrast_batch, saturation_batch, hue_batch)
-
-def where_apply(x:torch.Tensor, # (B, ...) batch
-                on:torch.Tensor, # (B,) bool: the images to change
-                fn, # fn(x[on], *[a[on] for a in args], **kwargs) -> the changed images
-                *args, # per-image arguments of `fn`, leading dimension B
-                inplace:bool=False, # write into x instead of a copy
-                **kwargs) -> torch.Tensor:
-    "Apply `fn` to the images where `on` is True, with their rows of `args`; the others pass through."
-    idx = torch.nonzero(on).flatten()
-    if len(idx) == 0: return x
-    return (x.index_copy_ if inplace else x.index_copy)(0, idx, fn(x[idx], *(a[idx] for a in args), **kwargs))
-
-def color_jitter_batch(x:torch.Tensor, # (B, 3, H, W) in [0, 1]
-                       on:torch.Tensor, # (B,) bool
-                       factors:torch.Tensor, # (B, 4) brightness, contrast, saturation, hue shift
-                       order:torch.Tensor, # (B, 4) permutations of 0..3
-                      ) -> torch.Tensor:
-    "Colour jitter with per-image factors and per-image random order of the four operations."
-    x = x.clone()                                                  # then 16 in-place updates of subsets
-    for step in range(4):
-        for k, op in enumerate(BATCH_JITTER):
-            where_apply(x, on & (order[:, step] == k), op, factors[:, k], inplace=True)
-    return x
-
-# %% ../nbs/05_multicrop.ipynb #0a4e7289
-def gaussian_kernels(sigma:torch.Tensor, # (B,) sigmas in pixels
-                     k:int, # odd kernel side
-                    ) -> torch.Tensor: # (B, k) normalised 1-D kernels
-    "One normalised 1-D Gaussian kernel per sigma."
-    t = torch.arange(k, dtype=sigma.dtype, device=sigma.device) - (k - 1) / 2
-    return torch.softmax(-0.5 * (t / rearrange(sigma, 'b -> b 1')) ** 2, dim=1)
-
-def gaussian_blur_batch(x:torch.Tensor, # (B, C, H, W)
-                        sigma:torch.Tensor, # (B,) one sigma per image
-                        k:int, # odd kernel side, smaller than 2·min(H, W)
-                       ) -> torch.Tensor: # (B, C, H, W)
-    "Separable Gaussian blur with one sigma per image, as two grouped convolutions."
-    B, C = x.shape[:2]
-    kern = repeat(gaussian_kernels(sigma.to(x), k), 'b k -> (b c) 1 1 k', c=C)   # (B·C, 1, 1, k)
-    y = F.pad(rearrange(x, 'b c h w -> 1 (b c) h w'), [k // 2] * 4, mode='reflect')
-    y = F.conv2d(F.conv2d(y, kern, groups=B * C), rearrange(kern, 'n 1 1 k -> n 1 k 1'), groups=B * C)
-    return rearrange(y, '1 (b c) h w -> b c h w', b=B)
 
 # %% ../nbs/05_multicrop.ipynb #cd601dd8
 def augment_batch(x:torch.Tensor, # (B, 3, H, W) float in [0, 1]
@@ -516,9 +364,8 @@ def augment_batch(x:torch.Tensor, # (B, 3, H, W) float in [0, 1]
     y = grayscale_batch(y, p.gray)
     y = where_apply(y, p.blur, gaussian_blur_batch, p.sigma, k=spec.blur_kernel)
     y = solarize_batch(y, p.solarize)
-    return (y - y.new_tensor(cfg.mean).view(1, 3, 1, 1)) / y.new_tensor(cfg.std).view(1, 3, 1, 1)
+    return normalize(y, cfg.mean, cfg.std)
 
-# %% ../nbs/05_multicrop.ipynb #4ce628fd
 def to_float_batch(x:torch.Tensor, # (B, 3, H, W): uint8, or float (any float dtype) in [0, 1]
                   ) -> torch.Tensor: # (B, 3, H, W) float32 in [0, 1]
     "A batch of RGB images as float32 in [0, 1], on its device."
@@ -559,3 +406,137 @@ class BatchedMultiCrop:
     def __repr__(self):
         c = self.cfg
         return f'BatchedMultiCrop(2×{c.global_size} px + {c.n_local}×{c.local_size} px)'
+
+# %% ../nbs/16_crops_checks.ipynb #7ad28b06
+def sample_boxes(u:torch.Tensor, # (n, 22) uniforms, float64
+                 hw:tuple, # image size (H, W)
+                 scale:tuple, # range of the area fraction
+                 ratio:tuple, # range of the aspect ratio w/h
+                ) -> torch.Tensor: # (n, 4) long: top, left, height, width
+    "`crop_box` for n images at once: the first of 10 tries that fits, else the central box."
+    H, W = hw
+    tries = rearrange(u[:, :20], 'n (t two) -> two n t', two=2)                  # (2, n, 10)
+    area = H * W * (scale[0] + (scale[1] - scale[0]) * tries[0])
+    r = torch.exp(math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * tries[1])
+    w, h = torch.round(torch.sqrt(area * r)), torch.round(torch.sqrt(area / r))  # (n, 10)
+    fits = (w > 0) & (w <= W) & (h > 0) & (h <= H)
+    first = fits.double().argmax(1, keepdim=True)                              # (n, 1)
+    h, w = h.gather(1, first)[:, 0], w.gather(1, first)[:, 0]                  # (n,)
+    top, left = torch.floor(u[:, 20] * (H - h + 1)), torch.floor(u[:, 21] * (W - w + 1))
+    box = torch.stack([top, left, h, w], 1).long()
+    return torch.where(fits.any(1, keepdim=True), box, torch.tensor(central_box(hw, ratio)))
+
+# %% ../nbs/16_crops_checks.ipynb #47fc2d0d
+def sample_batch(spec:CropSpec, # the kind of crop
+                 cfg:MultiCropConfig, # the recipe
+                 n:int, # number of crops to draw
+                 hw:tuple, # image size (H, W)
+                 generator:torch.Generator|None=None, # CPU generator; None: torch's global RNG
+                ) -> CropParams: # n rows
+    "Draw n crops of one kind at once, with tensor ops (same layout of uniforms as `sample_one`)."
+    u = torch.rand(n, N_DRAWS, generator=generator, dtype=torch.float64)
+    lo, hi = torch.tensor(jitter_ranges(cfg), dtype=torch.float64).T             # (4,) each
+    (s0, s1), coin = cfg.blur_sigma, u[:, 30:36]
+    return CropParams(box=sample_boxes(u[:, :22], hw, spec.scale, cfg.ratio),
+                      flip=coin[:, 0] < cfg.flip_p, jitter=coin[:, 1] < cfg.jitter_p,
+                      factors=(lo + (hi - lo) * u[:, 22:26]).float(), order=u[:, 26:30].argsort(1),
+                      gray=coin[:, 2] < cfg.gray_p, blur=coin[:, 3] < spec.blur_p,
+                      sigma=(s0 + (s1 - s0) * coin[:, 4]).float(), solarize=coin[:, 5] < spec.solarize_p)
+
+# %% ../nbs/16_crops_checks.ipynb #f5af8266
+LUMA = (0.2989, 0.587, 0.114)  # torchvision's (ITU-R 601) grayscale weights
+
+def _per_image(f): return rearrange(f, 'b -> b 1 1 1')
+
+def gray_batch(x:torch.Tensor) -> torch.Tensor: # (B, 1, H, W)
+    "Luma of each pixel of a (B, 3, H, W) batch."
+    return torch.einsum('bchw,c->bhw', x, x.new_tensor(LUMA))[:, None]
+
+def _blend(x, y, f): return (_per_image(f) * x + (1 - _per_image(f)) * y).clamp(0, 1)
+
+def brightness_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
+    "Scale each image's (B, 3, H, W) pixels by its factor f (B,)."
+    return (x * _per_image(f)).clamp(0, 1)
+
+def contrast_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
+    "Blend each image with its mean luma, factor f (B,)."
+    return _blend(x, reduce(gray_batch(x), 'b 1 h w -> b 1 1 1', 'mean'), f)
+
+def saturation_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
+    "Blend each image with its own grayscale, factor f (B,)."
+    return _blend(x, gray_batch(x), f)
+
+# %% ../nbs/16_crops_checks.ipynb #a7ca5508
+def rgb_to_hsv(x:torch.Tensor) -> torch.Tensor: # (B, 3, H, W) h, s, v in [0, 1]
+    "RGB in [0, 1] to HSV, all channels in [0, 1]."
+    r, g, b = x.unbind(1)
+    v, lo = x.amax(1), x.amin(1)
+    delta = v - lo
+    d = torch.where(delta > 0, delta, torch.ones_like(delta))
+    h = torch.where(v == r, ((g - b) / d) % 6, torch.where(v == g, (b - r) / d + 2, (r - g) / d + 4)) / 6
+    return torch.stack([h, delta / torch.where(v > 0, v, torch.ones_like(v)), v], 1)
+
+def hsv_to_rgb(x:torch.Tensor) -> torch.Tensor: # (B, 3, H, W) RGB in [0, 1]
+    "HSV (all channels in [0, 1]) to RGB."
+    h, s, v = (rearrange(c, 'b h w -> b 1 h w') for c in x.unbind(1))
+    k = (x.new_tensor([5., 3., 1.]).view(1, 3, 1, 1) + 6 * h) % 6
+    return v - v * s * torch.clamp(torch.minimum(k, 4 - k), 0, 1)
+
+def hue_batch(x:torch.Tensor, f:torch.Tensor) -> torch.Tensor:
+    "Rotate each image's hue by its shift f (B,), a fraction of the colour wheel."
+    h, s, v = rgb_to_hsv(x).unbind(1)
+    return hsv_to_rgb(torch.stack([(h + rearrange(f, 'b -> b 1 1')) % 1, s, v], 1))
+
+# %% ../nbs/16_crops_checks.ipynb #103afa3a
+def solarize_batch(x:torch.Tensor, on:torch.Tensor) -> torch.Tensor:
+    "Invert the pixels >= 0.5 of the images where on (B,) is True."
+    return torch.where(_per_image(on) & (x >= 0.5), 1 - x, x)
+
+def grayscale_batch(x:torch.Tensor, on:torch.Tensor) -> torch.Tensor:
+    "Replace the images where on (B,) is True by their 3-channel grayscale."
+    return torch.where(_per_image(on), gray_batch(x).expand_as(x), x)
+
+# %% ../nbs/16_crops_checks.ipynb #07d9a86b
+BATCH_JITTER = (brightness_batch, contrast_batch, saturation_batch, hue_batch)
+
+def where_apply(x:torch.Tensor, # (B, ...) batch
+                on:torch.Tensor, # (B,) bool: the images to change
+                fn, # fn(x[on], *[a[on] for a in args], **kwargs) -> the changed images
+                *args, # per-image arguments of `fn`, leading dimension B
+                inplace:bool=False, # write into x instead of a copy
+                **kwargs) -> torch.Tensor:
+    "Apply `fn` to the images where `on` is True, with their rows of `args`; the others pass through."
+    idx = torch.nonzero(on).flatten()
+    if len(idx) == 0: return x
+    return (x.index_copy_ if inplace else x.index_copy)(0, idx, fn(x[idx], *(a[idx] for a in args), **kwargs))
+
+def color_jitter_batch(x:torch.Tensor, # (B, 3, H, W) in [0, 1]
+                       on:torch.Tensor, # (B,) bool
+                       factors:torch.Tensor, # (B, 4) brightness, contrast, saturation, hue shift
+                       order:torch.Tensor, # (B, 4) permutations of 0..3
+                      ) -> torch.Tensor:
+    "Colour jitter with per-image factors and per-image random order of the four operations."
+    x = x.clone()                                                  # then 16 in-place updates of subsets
+    for step in range(4):
+        for k, op in enumerate(BATCH_JITTER):
+            where_apply(x, on & (order[:, step] == k), op, factors[:, k], inplace=True)
+    return x
+
+# %% ../nbs/16_crops_checks.ipynb #0a4e7289
+def gaussian_kernels(sigma:torch.Tensor, # (B,) sigmas in pixels
+                     k:int, # odd kernel side
+                    ) -> torch.Tensor: # (B, k) normalised 1-D kernels
+    "One normalised 1-D Gaussian kernel per sigma."
+    t = torch.arange(k, dtype=sigma.dtype, device=sigma.device) - (k - 1) / 2
+    return torch.softmax(-0.5 * (t / rearrange(sigma, 'b -> b 1')) ** 2, dim=1)
+
+def gaussian_blur_batch(x:torch.Tensor, # (B, C, H, W)
+                        sigma:torch.Tensor, # (B,) one sigma per image
+                        k:int, # odd kernel side, smaller than 2·min(H, W)
+                       ) -> torch.Tensor: # (B, C, H, W)
+    "Separable Gaussian blur with one sigma per image, as two grouped convolutions."
+    B, C = x.shape[:2]
+    kern = repeat(gaussian_kernels(sigma.to(x), k), 'b k -> (b c) 1 1 k', c=C)   # (B·C, 1, 1, k)
+    y = F.pad(rearrange(x, 'b c h w -> 1 (b c) h w'), [k // 2] * 4, mode='reflect')
+    y = F.conv2d(F.conv2d(y, kern, groups=B * C), rearrange(kern, 'n 1 1 k -> n 1 k 1'), groups=B * C)
+    return rearrange(y, '1 (b c) h w -> b c h w', b=B)

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from einops import rearrange
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 # %% ../nbs/01_patch_embed.ipynb #4cd57f08
 def check_image_size(h:int, # image height in pixels
@@ -38,8 +38,9 @@ def patchify(x:torch.Tensor, # images (B, C, H, W); H and W multiples of `patch_
 def show_patch_grid(img:torch.Tensor, # an image (3, H, W) in [0, 1]
                     patch_size:int=16, # side of a square patch
                     n_tokens:int=16, # how many of the first patches to show as a strip
-                   ) -> plt.Figure:
+                   ) -> Figure:
     "The image with its patch grid drawn over it, and a strip of its first `n_tokens` patches."
+    import matplotlib.pyplot as plt
     H, W = img.shape[-2:]
     gh, gw = check_image_size(H, W, patch_size)
     patches = rearrange(img, 'c (h p1) (w p2) -> (h w) p1 p2 c', p1=patch_size, p2=patch_size)

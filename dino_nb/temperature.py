@@ -4,15 +4,13 @@
 
 # %% auto #0
 __all__ = ['log_softmax_t', 'softmax_t', 'entropy', 'cross_entropy', 'default_logits', 'update_temperature_bars',
-           'plot_temperature', 'Explorer', 'TemperatureExplorer']
+           'plot_temperature', 'TemperatureExplorer']
 
 # %% ../nbs/03_temperature.ipynb #59a1b726
 import math
 import torch
 import torch.nn.functional as F
-import matplotlib.pyplot as plt
-import ipywidgets as widgets
-from IPython.display import display, clear_output
+from .widgets import Explorer
 
 # %% ../nbs/03_temperature.ipynb #79c556ad
 def _check_temp(temp):
@@ -80,6 +78,7 @@ def plot_temperature(logits,          # (K,) logits
                      axes=None):       # two matplotlib axes; a new figure if None
     "Bars of the teacher and student distributions of `logits`; returns the two `BarContainer`s."
     logits = _as_logits(logits)
+    import matplotlib.pyplot as plt
     if axes is None: _, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True, layout='constrained')
     ks = range(len(logits))
     bars_t = axes[0].bar(ks, [0.] * len(logits), color='C1')
@@ -92,35 +91,18 @@ def plot_temperature(logits,          # (K,) logits
 # %% ../nbs/03_temperature.ipynb #ddba4b69
 def _tau_slider(value, description, lo=-2, hi=1, step=0.01):
     "A log-scale slider for a temperature in [10**lo, 10**hi], its value snapped to the slider's grid of exponents."
+    import ipywidgets as widgets
     _check_temp(value)
     exponent = min(max(lo + round((math.log10(value) - lo) / step) * step, lo), hi)  # else the browser snaps it
     return widgets.FloatLogSlider(value=10 ** exponent, base=10, min=lo, max=hi, step=step, description=description,
                                   readout_format='.3f', style={'description_width': 'initial'})
-
-class Explorer:
-    "A figure under its controls: subclasses set `.fig`, `.out` (an `ipywidgets.Output`) and `._box` (the VBox)."
-    _shown = False  # the figure is drawn into `.out` only once the widget is on screen
-    def redraw(self):
-        "Draw the figure into the Output widget."
-        with self.out:
-            clear_output(wait=True)
-            display(self.fig)
-
-    @property
-    def widget(self):
-        "The controls above the figure, as a VBox (the figure is drawn into it when first asked for)."
-        if not self._shown:
-            self._shown = True
-            with self.out: display(self.fig)
-        return self._box
-
-    def _ipython_display_(self): display(self.widget)
 
 class TemperatureExplorer(Explorer):
     "Sliders for the teacher and student temperatures over one fixed logit vector; the bars update in place."
     def __init__(self, logits=None,       # (K,) logits; `default_logits()` if None
                  tau_t:float=0.04,         # initial teacher temperature
                  tau_s:float=0.1):         # initial student temperature
+        import matplotlib.pyplot as plt, ipywidgets as widgets
         self.logits = default_logits() if logits is None else _as_logits(logits)
         self.tau_t, self.tau_s = _tau_slider(tau_t, 'teacher τ'), _tau_slider(tau_s, 'student τ')
         self.fig, axes = plt.subplots(1, 2, figsize=(10, 3.2), sharey=True, layout='constrained')
@@ -134,4 +116,3 @@ class TemperatureExplorer(Explorer):
         "Recompute the bars and titles from the sliders, then redraw."
         update_temperature_bars(self.bars_t, self.bars_s, self.logits, self.tau_t.value, self.tau_s.value)
         if self._shown: self.redraw()
-

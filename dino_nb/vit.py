@@ -26,7 +26,6 @@ def explicit_attention(q:torch.Tensor, # queries (B, heads, N, d)
     attn = attn.softmax(dim=-1)
     return attn @ v, attn
 
-# %% ../nbs/02_vit.ipynb #efb0aeb2
 CPU_EXPLICIT_MAX_TOKENS = 256  # on a CPU, sequences up to this length use the written-out attention (faster there)
 
 def fused_attention(n_tokens:int, # sequence length N
@@ -141,7 +140,6 @@ def init_weights(m:nn.Module):
     elif isinstance(m, nn.LayerNorm):
         nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
 
-# %% ../nbs/02_vit.ipynb #db701337
 STEMS = {'patch': PatchEmbed, 'conv': ConvStem, 'hybrid': HybridStem}  # how images become tokens
 
 class VisionTransformer(nn.Module):
@@ -225,7 +223,6 @@ DINO_PRETRAINED = {  # name: (preset, patch size, official URL)
     'dino_vitb8': ('vit_base', 8, 'https://dl.fbaipublicfiles.com/dino/dino_vitbase8_pretrain/dino_vitbase8_pretrain.pth'),
 }
 
-# %% ../nbs/02_vit.ipynb #1676b013
 def backbone_state_dict(ckpt:dict, # a flat state dict or a DINO training checkpoint
                         checkpoint_key:str='teacher', # which network of a training checkpoint
                        ) -> dict:
@@ -246,7 +243,6 @@ def _safe_load(path, map_location):
     with allow([argparse.Namespace]) if allow else contextlib.nullcontext():
         return torch.load(path, map_location=map_location, weights_only=True)
 
-# %% ../nbs/02_vit.ipynb #0fa05884
 def load_checkpoint(model:nn.Module, # the backbone to load into
                     path, # a checkpoint file (flat state dict or DINO training checkpoint)
                     map_location='cpu', # passed to torch.load
@@ -280,7 +276,6 @@ def _download(url, dest, timeout):
                               f'path=... (or put it at {dest})') from e
     finally: socket.setdefaulttimeout(old)
 
-# %% ../nbs/02_vit.ipynb #8c60b824
 def load_pretrained(name:str, # one of 'dino_vits16', 'dino_vits8', 'dino_vitb16', 'dino_vitb8'
                     map_location='cpu', # where to load the weights (the model is moved there too)
                     url:str=None, # download from here instead of the official URL

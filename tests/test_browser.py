@@ -5,7 +5,7 @@ pytest temp folder, or into images/ (the README shows them) when DINO_NB_UPDATE_
 Needs Chromium at /usr/bin/chromium (Debian: `apt-get install -y chromium`) and the `playwright` Python package
 (its own browser download is not used: no `playwright install`). Skipped when either is missing.
 """
-import json, os, re, secrets, shutil, socket, subprocess, sys, time, urllib.request
+import json, os, re, secrets, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pytest
 

@@ -1,6 +1,5 @@
 "File-system and network corner cases of dino_nb.data that a notebook cannot hold. No test touches the network."
 import io, socket, time, urllib.error, urllib.request
-from pathlib import Path
 import pytest, torch
 from PIL import Image
 import dino_nb.data as data

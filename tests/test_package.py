@@ -16,7 +16,7 @@ def test_wheel_ships_the_sweep_and_the_trained_networks(tmp_path):
 
 def test_trained_networks_load_with_manifests():
     "Each shipped network loads offline with `weights_only=True` and says which command, commit and seed made it."
-    from dino_nb.train import load_trained, trained_names
+    from dino_nb.trained import load_trained, trained_names
     for name in trained_names():
         t = load_trained(name)
         m = t.manifest

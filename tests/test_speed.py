@@ -1,7 +1,8 @@
 "The speed levers keep the maths: a bf16-autocast step stays close to an fp32 step, and fused AdamW matches AdamW."
 import copy, math
-import pytest, torch
-from dino_nb.train import DINO, get_config, make_schedules, param_groups, autocast, train_step, cpu_has_bf16
+import torch
+from dino_nb.train import DINO, get_config, make_schedules, param_groups, train_step
+from dino_nb.infra import autocast
 from dino_nb.loss import dino_loss
 
 def _tiny():

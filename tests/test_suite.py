@@ -1,5 +1,5 @@
 """The generalization suite's data (benchmarks/suite_data.py) and table (benchmarks/generalization.py)."""
-import json, subprocess, sys
+import subprocess, sys
 from pathlib import Path
 
 import pytest

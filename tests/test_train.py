@@ -1,11 +1,13 @@
 """What the 09_train notebook cannot test in a cell: the `dino-nb` command, torchrun with 2 processes, NaN stops."""
-import json, os, shutil, subprocess, sys, textwrap
+import json, os, subprocess, sys, textwrap
 from pathlib import Path
 
 import pytest
 import torch
 
 import dino_nb.train as train
+import dino_nb.cli as cli
+import dino_nb.config as config
 from dino_nb.train import fit, FitResult, load_checkpoint, NonFiniteLoss
 
 # a run small enough for seconds on 2 cores
@@ -84,7 +86,8 @@ def test_torchrun_two_cpu_processes(tmp_path):
 
 
 def test_set_takes_json_for_dict_fields():
-    from dino_nb.train import _parse_value, get_config
+    from dino_nb.train import get_config
+    from dino_nb.cli import parse_value as _parse_value
     v = _parse_value('{"clutter": 0, "background": ["plain"]}')
     assert v == {'clutter': 0, 'background': ['plain']}
     assert get_config('cpu-tiny', shapes=v).shapes == v
@@ -111,7 +114,7 @@ def test_cli_offline_dataset_is_one_line(tmp_path, monkeypatch):
     import dino_nb.data as data
     monkeypatch.setattr(data, 'reachable', lambda url, timeout=5.: False)
     with pytest.raises(SystemExit) as e:
-        train.main(['fit', '--data', 'cifar10', '--out', str(tmp_path / 'r'), '--set', f'data_root="{tmp_path}"'])
+        cli.main(['fit', '--data', 'cifar10', '--out', str(tmp_path / 'r'), '--set', f'data_root="{tmp_path}"'])
     msg = str(e.value)
     assert msg.startswith('dino-nb: cannot download cifar10: no internet') and '\n' not in msg, msg
 
@@ -122,7 +125,7 @@ def test_cli_nan_is_one_line(tmp_path, monkeypatch):
         loss, d = real(*a, **k)
         return loss * float('nan'), {**d, 'loss': float('nan')}
     monkeypatch.setattr(train, 'dino_loss_and_diagnostics', poisoned)
-    with pytest.raises(SystemExit) as e: train.main(['fit', '--out', str(tmp_path / 'r')] + _cli_args(tmp_path))
+    with pytest.raises(SystemExit) as e: cli.main(['fit', '--out', str(tmp_path / 'r')] + _cli_args(tmp_path))
     msg = str(e.value)
     assert msg.startswith('dino-nb: the loss is nan') and 'checkpoint' in msg and '\n' not in msg, msg
 
@@ -228,7 +231,8 @@ def test_make_trained_script(tmp_path):
     r = subprocess.run([sys.executable, str(script), str(run), '--fit-command', 'dino-nb fit (tiny)', '--commit', 'a' * 40,
                         '--n-eval', '16', '--out', str(tmp_path / 'out')], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
-    from dino_nb.train import load_trained, knn_eval, eval_sets
+    from dino_nb.train import knn_eval, eval_sets
+    from dino_nb.trained import load_trained
     d, s = load_trained('cpu-base', tmp_path / 'out'), load_trained('cpu-base-supervised', tmp_path / 'out')
     m = d.manifest
     assert m['commands'][0] == 'dino-nb fit (tiny)' and m['commit'] == 'a' * 40 and m['seed'] == d.cfg.seed
@@ -258,7 +262,7 @@ def test_time_budget_plans_a_run_that_equals_its_epoch_run(tmp_path):
     assert b['images'] == b['iterations'] * TINY['batch_size'] and b['images_per_s'] > 0
     assert res.cfg.minutes == 0.2 and res.cfg.epochs == pytest.approx(b['iterations'] / (TINY['n_train'] // TINY['batch_size']))
     ratio = res.cfg.warmup_epochs / res.cfg.epochs                     # every schedule the same fraction of the run
-    assert ratio == pytest.approx(train.PRESETS['cpu-base']['warmup_epochs'] / train.PRESETS['cpu-tiny']['epochs'])
+    assert ratio == pytest.approx(config.PRESETS['cpu-base']['warmup_epochs'] / config.PRESETS['cpu-tiny']['epochs'])
     planned = {k: getattr(res.cfg, k) for k in train.PLANNED_FIELDS}
     again = fit(out_dir=str(tmp_path / 'e'), **{**_tiny_budget(), **planned})   # epochs given: no budget, same run
     assert again.cfg.minutes == 0 and again.history['iter']['loss'] == res.history['iter']['loss']
@@ -270,10 +274,10 @@ def test_budget_too_small_is_a_clear_error(tmp_path):
 
 def test_default_preset_on_cuda_finishes_in_minutes(monkeypatch):
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
-    assert train.default_preset() == 'cpu-base' and train.get_config().preset == 'cpu-base'
+    assert config.default_preset() == 'cpu-base' and train.get_config().preset == 'cpu-base'
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     assert train.get_config().preset == 'cpu-tiny' and train.get_config().minutes == 5
-    assert 'gpu-small' in train.PRESETS                                  # still there by name
+    assert 'gpu-small' in config.PRESETS                                  # still there by name
 
 @pytest.mark.parametrize('setting, words', [('lr=abc', "'lr' takes a number > 0, got 'abc'"),
                                             ('batch_size=-4', "'batch_size' takes a whole number >= 1, got -4"),
@@ -293,3 +297,21 @@ def test_cli_unwritable_run_folder_fails_before_training(tmp_path):
 def test_resume_without_checkpoint_says_so(tmp_path, capsys):
     fit(epochs=1, out_dir=str(tmp_path / 'new'), resume=True, **TINY)
     assert 'nothing to resume' in capsys.readouterr().out and (tmp_path / 'new' / 'checkpoint.pth').exists()
+
+def test_dinov2_options_train_and_are_checked(tmp_path):
+    "`koleo_weight` and `centering='sinkhorn'` change the run, stay finite, and bad values fail in one line."
+    base = fit(epochs=1, out_dir=str(tmp_path / 'a'), **TINY).history['iter']['loss']
+    for over in (dict(koleo_weight=0.1), dict(centering='sinkhorn')):
+        res = fit(epochs=1, out_dir=str(tmp_path / next(iter(over))), **TINY, **over)
+        loss = res.history['iter']['loss']
+        assert all(torch.isfinite(torch.tensor(loss))) and loss != base, over
+    for bad in (dict(centering='swav'), dict(koleo_weight=-1)):
+        with pytest.raises(ValueError, match=next(iter(bad))): train.get_config('cpu-tiny', **bad)
+
+def test_library_calls_leave_the_global_rng_alone(tmp_path):
+    "`fit` and `config_baselines` seed inside `fork_rng`: the caller's random stream goes on as if they were not called."
+    torch.manual_seed(123); expected = torch.rand(3)
+    torch.manual_seed(123)
+    fit(epochs=1, out_dir=str(tmp_path / 'a'), **TINY)
+    train.config_baselines(train.get_config(**{k: v for k, v in TINY.items() if k != 'progress'}))
+    assert torch.equal(torch.rand(3), expected)
