@@ -6,7 +6,7 @@ so `dino-nb fit --data ROOT` trains on it the way it would on any folder of a us
     python benchmarks/glyph_folder.py /tmp/glyphs                 # 8 000 train + 1 000 test images, 32 px
     dino-nb fit --data /tmp/glyphs --out /tmp/glyph_run --set progress=log
 
-The design was fixed before any run on it (benchmarks/recipe_results.md, "A folder of letters") and is not tuned.
+The design was fixed before any run on it (research/recipe_results.md, "A folder of letters") and is not tuned.
 """
 import argparse, functools, random
 import torch

@@ -119,14 +119,16 @@ def simulate_centering(steps:int=600,          # SGD steps
     return {k: torch.stack(v) for k, v in hist.items()}
 
 # %% ../nbs/04_centering.ipynb #d4dec301
+from .temperature import collapse_kind
+
+_REGIME = {'not collapsed': 'balanced', 'uniform collapse': 'collapse: uniform',
+           'one-hot collapse': 'collapse: one dimension wins'}
+
 def centering_regime(result:dict, # the output of `simulate_centering`
                      last:int=20): # number of final steps to average
-    "'one dimension wins', 'uniform' or 'balanced', from the final teacher entropies of a run."
-    log_k = math.log(result['probs'].shape[-1])
-    h, h_bar = result['entropy'][-last:].mean() / log_k, result['marginal_entropy'][-last:].mean() / log_k
-    if h_bar < 0.2: return 'collapse: one dimension wins'
-    if h > 0.9: return 'collapse: uniform'
-    return 'balanced'
+    "'balanced', 'collapse: uniform' or 'collapse: one dimension wins': `collapse_kind` over the last steps of a run."
+    h, h_bar, kl = (float(result[k][-last:].mean()) for k in ('entropy', 'marginal_entropy', 'kl'))
+    return _REGIME[collapse_kind(h, h_bar, kl, math.log(result['probs'].shape[-1]))]
 
 # %% ../nbs/04_centering.ipynb #038c7a1b
 def update_centering_plot(artists:dict, # the output of `plot_centering`

@@ -15,11 +15,13 @@ import torch
 from .data import SCATTER, SCATTER6
 from .vit import vit_tiny, vit_small, vit_base, STEMS
 from .loss import CENTERINGS
+from .ema import TEACHER_UPDATES
 
 # %% ../nbs/17_config.ipynb #f08a5850
 ARCHS = {'vit_tiny': vit_tiny, 'vit_small': vit_small, 'vit_base': vit_base}
 CHOICES = {'arch': tuple(ARCHS), 'stem': tuple(STEMS), 'precision': ('auto', 'bf16', 'fp16', 'fp32'),
-           'progress': ('auto', 'bar', 'log', 'none'), 'centering': CENTERINGS}
+           'progress': ('auto', 'bar', 'log', 'none'), 'centering': CENTERINGS,
+           'teacher_update': tuple(TEACHER_UPDATES)}
 # number fields: (whole numbers only?, lowest, highest, lowest excluded?); a None bound is open
 _WHOLE_POS, _WHOLE, _POS, _NONNEG, _UNIT = (True, 1, None, False), (True, 0, None, False), (False, 0, None, True), \
                                           (False, 0, None, False), (False, 0, 1, False)
@@ -105,6 +107,7 @@ class DINOConfig:
     # teacher
     momentum_teacher: float = 0.996   # EMA momentum at the start, cosine to `momentum_teacher_end` over training
     momentum_teacher_end: float = 1.0 # 1: the teacher freezes at the end (the paper); 0 with momentum_teacher=0: no EMA
+    teacher_update: str = 'ema'       # 'ema' (the method), or the paper's Table 7 ablations: 'copy', 'previous_iter', 'previous_epoch'
     # optimisation
     epochs: float = 100               # run length (a fraction is fine); a time budget (`minutes`) sets it instead
     minutes: float = 0                # time budget of the whole run, evaluation included; 0: train `epochs`

@@ -246,18 +246,21 @@ def plot_history(history:dict, fig=None,
     return fig
 
 # %% ../nbs/09_train.ipynb #5651f06e
+from .temperature import collapse_kind
+
 class CollapseWarning(UserWarning):
     "The teacher's outputs are collapsing."
 
 def collapse_message(teacher_entropy:float, # mean h(P_t) over images
                      batch_entropy:float,   # h of the batch-mean P_t
                      kl:float, log_K:float) -> str:
-    "A warning text when the numbers show a collapse, else ''."
-    if teacher_entropy > 0.9 * log_K and kl < 0.05:
+    "A warning text when `collapse_kind` (03_temperature) sees a collapse, else ''."
+    kind = collapse_kind(teacher_entropy, batch_entropy, kl, log_K)
+    if kind == 'uniform collapse':
         return ("uniform collapse: the teacher's output is nearly flat (entropy {:.2f} of log K = {:.2f}) and KL is {:.3f}. "
                 "Sharpen the teacher: lower teacher_temp (e.g. 0.04), and check that the teacher is not the student itself."
                 ).format(teacher_entropy, log_K, kl)
-    if batch_entropy < 0.1 * log_K and kl < 0.05:
+    if kind == 'one-hot collapse':
         return ("one-hot collapse: every image goes to the same few prototypes (batch entropy {:.2f} of log K = {:.2f}). "
                 "Center more: keep center_momentum at 0.9 (not 0.999), raise teacher_temp a little, or lower the lr."
                 ).format(batch_entropy, log_K)

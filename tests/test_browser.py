@@ -15,6 +15,7 @@ ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-net
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ['03_temperature.ipynb', '04_centering.ipynb']
 TIMEOUT_MS = 90_000  # one notebook, run all cells, on a busy 2-core machine
+pytestmark = pytest.mark.browser
 
 if not Path(CHROMIUM).exists(): pytest.skip(f'{CHROMIUM} not found: apt-get install -y chromium', allow_module_level=True)
 sync_api = pytest.importorskip('playwright.sync_api', reason='pip install playwright (no `playwright install` needed)')

@@ -1,11 +1,8 @@
-"Tests of dino_nb.multicrop that a notebook cannot hold: worker processes and the benchmark's CLI."
-import json, pickle, subprocess, sys
-from pathlib import Path
+"Tests of dino_nb.multicrop that a notebook cannot hold: worker processes and pickling (its speed: tests/test_benchmarks.py)."
+import pickle
 import torch
 from torch.utils.data import DataLoader, Dataset
 from dino_nb.multicrop import BatchedMultiCrop, MultiCrop, MultiCropConfig
-
-ROOT = Path(__file__).resolve().parents[1]
 
 class SameImage(Dataset):
     "The same image n times, through a transform."
@@ -26,13 +23,3 @@ def test_transforms_pickle():
     for t in (MultiCrop(n_local=3), BatchedMultiCrop(n_local=3)):
         t2 = pickle.loads(pickle.dumps(t))
         assert t2.cfg == t.cfg
-
-def test_benchmark_cli_json():
-    "The benchmark's --quick --json run prints rates for both implementations."
-    out = subprocess.run([sys.executable, 'benchmarks/multicrop_speed.py', '--quick', '--json', '--configs', 'cpu'],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=True).stdout
-    res = json.loads(out)
-    impls = {r['impl'] for r in res['results']}
-    assert any('per-image' in i for i in impls) and any('batched' in i for i in impls)
-    assert all(r['images_per_s'] > 0 and r['config'] == 'cpu' for r in res['results'])
-    assert res['machine']['cores'] >= 1

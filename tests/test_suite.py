@@ -6,8 +6,7 @@ import pytest
 import torch
 
 BENCH = Path(__file__).parents[1] / 'benchmarks'
-sys.path.insert(0, str(BENCH))
-import suite_data, generalization                                    # noqa: E402
+import suite_data, generalization                                    # noqa: E402  (benchmarks/ is on sys.path: conftest.py)
 
 @pytest.mark.parametrize('name', [s for s in suite_data.SETS if s != 'letters-folder'])
 def test_each_set_is_a_folder_the_loader_reads(tmp_path, name):

@@ -1,6 +1,5 @@
 """What the 09_train notebook cannot test in a cell: the `dino-nb` command, torchrun with 2 processes, NaN stops."""
 import json, os, subprocess, sys, textwrap
-from pathlib import Path
 
 import pytest
 import torch
@@ -10,9 +9,7 @@ import dino_nb.cli as cli
 import dino_nb.config as config
 from dino_nb.train import fit, FitResult, load_checkpoint, NonFiniteLoss
 
-# a run small enough for seconds on 2 cores
-TINY = dict(preset='cpu-tiny', depth=1, n_train=256, n_test=64, knn_train=128, knn_test=64, batch_size=64,
-            out_dim=256, hidden_dim=64, bottleneck_dim=32, n_local=2, progress='none', precision='fp32')
+from conftest import TINY                  # a run small enough for seconds on 2 cores
 
 def _cli_args(tmp, **over):
     cfg = {k: v for k, v in TINY.items() if k not in ('preset', 'precision')} | over
@@ -153,50 +150,12 @@ def test_fit_with_conv_stem_saves_and_reloads(tmp_path):
 
 def test_gpu_colab_fits_a_colab_session(tmp_path):
     "gpu-colab's FLOP count fits 20 minutes of a T4 at 15 % of its fp16 peak, and the preset trains (tiny, on the CPU)."
-    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
-    from preset_flops import run_cost
+    from speed import run_cost                                      # benchmarks/speed.py
     cost = run_cost('gpu-colab', peak_tflops=65., mfu=0.15)
     assert 1e6 <= cost['images'] and cost['minutes'] <= 20, cost
     res = fit('shapes', preset='gpu-colab', depth=1, n_train=64, n_test=32, knn_train=32, knn_test=32, batch_size=32,
               epochs=1, warmup_epochs=0, out_dim=64, hidden_dim=64, bottleneck_dim=32, progress='none', device='cpu', out_dir=str(tmp_path))
     assert res.cfg.patch_size == 4 and res.cfg.n_local == 6 and len(res.history['iter']['loss']) == 2
-
-def test_ssl_sanity_script():
-    "The SimCLR diagnostic: its loss prefers matching views, and a tiny run reports one k-NN per epoch."
-    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
-    from ssl_sanity import nt_xent, simclr_knn
-    z = torch.randn(16, 8)
-    assert nt_xent(torch.cat([z[:8], z[:8]]) * 5) < nt_xent(z) - 1
-    r = simclr_knn(depth=1, n_train=128, n_test=64, knn_train=64, knn_test=64, epochs=2, batch_size=32)
-    assert r['steps'] == 8 and len(r['knn']) == 2 and all(0 <= k <= 100 for k in r['knn'])
-
-def test_what_it_learned_script(tmp_path):
-    "The attribute diagnostic re-draws the run's Shapes exactly and scores every attribute for every feature."
-    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
-    from what_it_learned import attribute_knn
-    from dino_nb.train import fit
-    fit('shapes', preset='cpu-tiny', out_dir=str(tmp_path), epochs=1, n_train=128, n_test=64, knn_train=64, knn_test=64,
-        batch_size=32, depth=1, n_local=2, progress='none', shapes={'classes': ['circle', 'square', 'star'], 'rotate': False})
-    t = attribute_knn(tmp_path)
-    assert set(t) == {'teacher', 'random init', 'raw pixels', 'chance'}
-    assert all(set(r) == set(t['chance']) and all(0 <= v <= 100 for v in r.values()) for r in t.values())
-    assert t['chance']['shape'] >= 100 / 3 - 1e-6   # three balanced classes: the largest is at least a third
-    res = FitResult.load(tmp_path)                  # its shape column is the run's own k-NN (images normalised once)
-    _, bank, test = train.load_splits(res.cfg)
-    k = train.knn_eval(res.teacher, train.EvalImages(bank, 32), train.EvalImages(test, 32), res.cfg, torch.device('cpu'))
-    assert abs(t['teacher']['shape'] - k) < 0.051, (t['teacher']['shape'], k)
-
-def test_dynamics_probe_script(tmp_path):
-    "The probe script patches in BatchNorm in the head and Sinkhorn targets, trains a tiny run and reports its numbers."
-    import subprocess, json as _json
-    script = Path(__file__).parents[1] / 'benchmarks' / 'dynamics_probe.py'
-    args = ['epochs=1', 'n_train=128', 'n_test=64', 'knn_train=64', 'knn_test=64', 'batch_size=32', 'depth=1',
-            'n_local=2', f'out_dir={tmp_path}', '+bn', '+sk']
-    out = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, check=True,
-                         cwd=tmp_path).stdout
-    r = _json.loads(out.strip().splitlines()[-1])
-    assert r['flags'] == ['+bn', '+sk'] and len(r['h']) == 1 and 0 < r['h'][0] <= r['logK'] + 1e-6
-    assert len(r['teacher']) == 1 and 0 <= r['teacher'][0] <= 100
 
 def test_scatter_design_from_the_cli(tmp_path):
     "The SCATTER design as the CLI passes it (JSON lists, not tuples) makes the same images and trains."
@@ -209,45 +168,6 @@ def test_scatter_design_from_the_cli(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     res = FitResult.load(out)
     assert tuple(res.cfg.shapes['count']) == (3, 6) and res.cfg.shapes['colours'] == 'dark'
-
-def test_what_it_learned_attributes_of_several_objects():
-    "On a design with several objects an image, the diagnostic's columns are their count, size and brightness."
-    sys.path.insert(0, str(Path(__file__).parents[1] / 'benchmarks'))
-    from what_it_learned import attributes
-    from dino_nb.data import SCATTER, Shapes
-    from dino_nb.train import get_config
-    cfg = get_config('cpu-tiny', shapes=json.loads(json.dumps(SCATTER)), n_train=200)
-    a = attributes(cfg, 'train', 200)
-    assert set(a) == {'shape', 'object count', 'object size', 'object brightness', 'background brightness'}
-    assert torch.equal(a['shape'], Shapes(200, 32, seed=0, **SCATTER).labels)
-    assert set(a['object count'].tolist()) == {0, 1, 2, 3}                    # 3..6 objects, counted from the fewest
-    assert all(set(a[k].tolist()) == {0, 1, 2, 3} for k in ('object size', 'object brightness'))
-
-def test_make_trained_script(tmp_path):
-    "make_trained.py turns a run folder into two loadable networks whose manifests say how they were made."
-    run = tmp_path / 'run'
-    fit(epochs=1, out_dir=str(run), **{k: v for k, v in TINY.items()})
-    script = Path(__file__).parents[1] / 'benchmarks' / 'make_trained.py'
-    r = subprocess.run([sys.executable, str(script), str(run), '--fit-command', 'dino-nb fit (tiny)', '--commit', 'a' * 40,
-                        '--n-eval', '16', '--out', str(tmp_path / 'out')], capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
-    from dino_nb.train import knn_eval, eval_sets
-    from dino_nb.trained import load_trained
-    d, s = load_trained('cpu-base', tmp_path / 'out'), load_trained('cpu-base-supervised', tmp_path / 'out')
-    m = d.manifest
-    assert m['commands'][0] == 'dino-nb fit (tiny)' and m['commit'] == 'a' * 40 and m['seed'] == d.cfg.seed
-    assert s.manifest['steps'] == len(m['history']['iter']['loss']) and s.classifier.out_features == len(s.manifest['classes'])
-    assert set(m['knn']) == {'DINO teacher', 'supervised', 'chance', 'raw pixels', 'random init'}
-    assert set(m['jaccard_64px']) == {'DINO teacher', 'supervised', 'random init'} and m['jaccard_images'] == 16
-    bank, test = eval_sets(d.cfg)                                   # the manifest's k-NN is the loaded weights'
-    assert abs(knn_eval(d.backbone, bank, test, d.cfg, torch.device('cpu')) - m['knn']['DINO teacher']) < 0.051
-    # run_jaccard.py scores a run folder with the manifest's measure: the same images, the run's fp32 teacher
-    r = subprocess.run([sys.executable, str(script.parent / 'run_jaccard.py'), str(run), '--n-eval', '16'],
-                       capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
-    j = json.loads(r.stdout.strip().splitlines()[-1])
-    assert j['images'] == 16 and len(j['per head']) == d.backbone.blocks[0].attn.num_heads and 0 <= j['best head'] <= 100
-    assert abs(j['best head'] - m['jaccard_64px']['DINO teacher']['best head']) < 5   # fp32 run vs fp16 shipped weights
 
 # ---- issue 25: time budget, defaults, bad input before any work
 

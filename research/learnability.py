@@ -11,11 +11,11 @@ A task fit for a minutes-long DINO run has a high ceiling (the network *can* lea
 The DINO run's global crops can be small (cpu-tiny's cut 20-50 % of the image), which handicaps a classifier scored
 on whole images; `--set 'global_scale=[0.8,1.0]'` gives it a classifier's crops (only the supervised run uses them).
 
-    python benchmarks/learnability.py                                  # cpu-tiny as it is
-    python benchmarks/learnability.py --set 'shapes={"clutter": 0}' --lr 1e-3 --json
-    python benchmarks/learnability.py --images 8000                   # a smaller image budget
-    python benchmarks/learnability.py --set 'global_scale=[0.8,1.0]'   # the classifier on 80-100 % crops
-    python benchmarks/learnability.py --set data=/tmp/glyphs          # a folder of images (read into memory)
+    python research/learnability.py                                  # cpu-tiny as it is
+    python research/learnability.py --set 'shapes={"clutter": 0}' --lr 1e-3 --json
+    python research/learnability.py --images 8000                   # a smaller image budget
+    python research/learnability.py --set 'global_scale=[0.8,1.0]'   # the classifier on 80-100 % crops
+    python research/learnability.py --set data=/tmp/glyphs          # a folder of images (read into memory)
 """
 import argparse, json, time, warnings
 

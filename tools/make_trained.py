@@ -1,7 +1,7 @@
 """Make the trained networks that ship in `dino_nb/trained/` from a finished `dino-nb fit` run folder.
 
     dino-nb fit --preset cpu-base --out runs/cpu-base --set progress=log
-    python benchmarks/make_trained.py runs/cpu-base --fit-command "dino-nb fit --preset cpu-base --out runs/cpu-base --set progress=log"
+    python tools/make_trained.py runs/cpu-base --fit-command "dino-nb fit --preset cpu-base --out runs/cpu-base --set progress=log"
 
 It writes `cpu-base` (the run's teacher backbone) and `cpu-base-supervised` (the same ViT from the same initial
 weights, trained with labels on as many images: `train_supervised` of 10_attention), each with a manifest: the
@@ -50,13 +50,13 @@ def main():
     import torch
     from dino_nb.train import FitResult, eval_sets, knn_eval, _baselines
     from dino_nb.trained import save_trained, load_trained, trained_dir
-    from dino_nb.attention import train_supervised, label_accuracy, init_backbone
+    from dino_nb.supervised import train_supervised, label_accuracy, init_backbone
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')
     cpu = torch.device('cpu')
     commit = a.commit or subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
     out = Path(a.out or trained_dir())
-    this = f'python benchmarks/make_trained.py {a.run} --fit-command "{a.fit_command}"'
+    this = f'python tools/make_trained.py {a.run} --fit-command "{a.fit_command}"'
 
     res = FitResult.load(a.run)
     cfg, hist = res.cfg, res.history

@@ -1,13 +1,13 @@
 """How fast can a small network learn Shapes with labels, on whole images (flips only, no crops)?
 
-Separates the difficulty of the task and of the stem from that of DINO's crops (benchmarks/learnability.py has
+Separates the difficulty of the task and of the stem from that of DINO's crops (research/learnability.py has
 the crops). Trains with labels for `steps` steps of batch 128 (AdamW, 10 % linear warm-up, cosine), 8 000 easy
 Shapes at 32 px (no clutter, plain backgrounds, large objects; `--hard` for the default design), and prints the
 test accuracy on 1 000 held-out images.
 
-    python benchmarks/stem_probe.py vit 1e-3          # ViT-tiny/8, depth 4, the official patchify stem
-    python benchmarks/stem_probe.py vit-conv 1e-3     # the same ViT with stem='conv' (ConvStem)
-    python benchmarks/stem_probe.py cnn 3e-3          # a 3-layer CNN, for scale
+    python research/stem_probe.py vit 1e-3          # ViT-tiny/8, depth 4, the official patchify stem
+    python research/stem_probe.py vit-conv 1e-3     # the same ViT with stem='conv' (ConvStem)
+    python research/stem_probe.py cnn 3e-3          # a 3-layer CNN, for scale
 """
 import argparse, math, time
 import torch, torch.nn as nn, torch.nn.functional as F

@@ -1,8 +1,8 @@
 """DINO probes with k-NN after every epoch. `+sk` swaps the centre for Sinkhorn-Knopp teacher targets (3 iterations,
 as in DINOv2/SwAV; now `centering='sinkhorn'`); `+bn` is `head_bn=true` (BatchNorm in the head);
 `+dim96` (or `+dim128h4`) narrows the ViT to that width (and heads); `+base` adds chance, raw-pixel and random-init k-NN. Other arguments are DINOConfig overrides (JSON).
-A diagnostic for the recipe search (results in benchmarks/recipe_results.md), not part of the library:
-    python benchmarks/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
+A diagnostic for the recipe search (results in research/recipe_results.md), not part of the library:
+    python research/dynamics_probe.py stem=conv freeze_last_layer=0.25 knn_every=2 'shapes={"rotate":false}' +sk
 """
 import re, sys, json, time, warnings
 import dino_nb.train as T

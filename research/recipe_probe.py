@@ -1,9 +1,9 @@
 """The quality target of `cpu-tiny`, and the recipe probes behind it.
 
-    python benchmarks/recipe_probe.py                  # the default run (`dino-nb fit`): k-NN vs baselines, wall time
-    python benchmarks/recipe_probe.py --probe strong-colour --epochs 3 --json
-    python benchmarks/recipe_probe.py --list           # the probes and what each changes
-    python benchmarks/recipe_probe.py --set stem=conv 'n_local=2' --json   # the default plus any DINOConfig overrides
+    python research/recipe_probe.py                  # the default run (`dino-nb fit`): k-NN vs baselines, wall time
+    python research/recipe_probe.py --probe strong-colour --epochs 3 --json
+    python research/recipe_probe.py --list           # the probes and what each changes
+    python research/recipe_probe.py --set stem=conv 'n_local=2' --json   # the default plus any DINOConfig overrides
 
 Target (issue 4): teacher k-NN on held-out Shapes >= raw pixels + 25 points and >= random init + 25 points,
 in <= 5 minutes on 2 cores. Every probe is `cpu-tiny` plus the overrides below; nothing else differs.

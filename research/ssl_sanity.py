@@ -6,7 +6,7 @@ the 2B - 2 other crops of the batch the negatives; temperature 0.2) through a 19
 1e-3 with a 10 % warm-up. Prints the weighted k-NN of the backbone after every epoch, as the DINO run reports it.
 A diagnostic for the recipe search, not part of the library. Arguments are `DINOConfig` overrides, values as JSON:
 
-    python benchmarks/ssl_sanity.py stem=conv 'global_scale=[0.5,1.0]' 'shapes={"classes":["circle","triangle","square","star","cross","ring"],"rotate":false}'
+    python research/ssl_sanity.py stem=conv 'global_scale=[0.5,1.0]' 'shapes={"classes":["circle","triangle","square","star","cross","ring"],"rotate":false}'
 """
 import sys, json, time
 import torch, torch.nn as nn, torch.nn.functional as F

@@ -1,13 +1,13 @@
-"The speed levers keep the maths: a bf16-autocast step stays close to an fp32 step, and fused AdamW matches AdamW."
+"The precision choices keep the maths: a bf16-autocast step stays close to an fp32 step, and the weights, optimiser state and centre stay fp32."
 import copy, math
 import torch
 from dino_nb.train import DINO, get_config, make_schedules, param_groups, train_step
 from dino_nb.infra import autocast
 from dino_nb.loss import dino_loss
+from conftest import TINY_NET
 
 def _tiny():
-    return get_config('bench-tiny', depth=2, batch_size=8, out_dim=256, hidden_dim=64, bottleneck_dim=32, n_local=2,
-                      drop_path_rate=0.1)
+    return get_config('bench-tiny', **{**TINY_NET, 'depth': 2}, batch_size=8, drop_path_rate=0.1)
 
 def _crops(cfg):
     g = torch.Generator().manual_seed(1)
@@ -47,14 +47,3 @@ def test_bf16_train_step_close_to_fp32():
     diffs = torch.cat([(a - b).abs().flatten() for a, b in zip(d32.student.parameters(), d16.student.parameters())])
     assert diffs.max() <= 2.5 * lr and (diffs > 0.5 * lr).float().mean() < 0.1
     assert all(p.dtype == torch.float32 for p in list(d16.parameters()) + [d16.center.center])
-
-def test_fused_adamw_matches_adamw():
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.LayerNorm(16), torch.nn.Linear(16, 4))
-    nets = [net, copy.deepcopy(net)]
-    opts = [torch.optim.AdamW(param_groups(n), lr=1e-2, weight_decay=0.04, **kw) for n, kw in zip(nets, ({}, {'fused': True}))]
-    x = torch.randn(32, 8)
-    for _ in range(3):
-        for n, o in zip(nets, opts):
-            o.zero_grad(); n(x).square().mean().backward(); o.step()
-    for a, b in zip(*(n.parameters() for n in nets)): torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-5)

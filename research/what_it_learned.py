@@ -7,7 +7,7 @@ objects an image (`count`, e.g. `SCATTER`), the number of objects, their mean si
 replace the object and background-kind columns. Each column is scored with
 the same k-NN (k 20, T 0.07) on the run's teacher, on the same network at its random initialisation and on raw
 pixels. A feature that has learned shape gains on the first column; one that clusters by colour gains on the others.
-    python benchmarks/what_it_learned.py runs/my-run [--json]
+    python research/what_it_learned.py runs/my-run [--json]
 """
 import argparse, json
 import torch

@@ -1,12 +1,12 @@
 """k-NN of the shipped cpu-base networks (trained on SCATTER) on data they never saw: frozen features, no training.
 
-    python benchmarks/transfer_probe.py              # 3 000 bank / 1 000 test images per Shapes design below
-    python benchmarks/transfer_probe.py --folder /tmp/glyphs   # a folder of images (benchmarks/glyph_folder.py makes one)
+    python research/transfer_probe.py              # 3 000 bank / 1 000 test images per Shapes design below
+    python research/transfer_probe.py --folder /tmp/glyphs   # a folder of images (benchmarks/glyph_folder.py makes one)
 """
 import argparse, dataclasses, json
 from dino_nb.train import load_splits
 from dino_nb.trained import load_trained
-from dino_nb.attention import init_backbone
+from dino_nb.supervised import init_backbone
 from dino_nb.data import Shapes
 from dino_nb.evaluate import knn_baselines
 

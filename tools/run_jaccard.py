@@ -1,6 +1,6 @@
 """The shipped manifests' attention measure on the teachers of finished `dino-nb fit` run folders.
 
-    python benchmarks/run_jaccard.py RUN [RUN ...] [--n-eval 500]
+    python tools/run_jaccard.py RUN [RUN ...] [--n-eval 500]
 
 For each run: the Jaccard (%) of the 60 %-mass masks of its teacher's last-block CLS attention with the objects'
 masks, per head, best head and mean map, on `n_eval` held-out `Shapes` images of the run's design at 64 px
