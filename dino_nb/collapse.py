@@ -103,6 +103,8 @@ ABLATIONS = {
     'centre m = 0': ablation(center_momentum=0.),
     'centre m = 0.99': ablation(center_momentum=0.99),
     'EMA λ 0.996 → 1': ablation(momentum_teacher=0.996, momentum_teacher_end=1.0),
+    'teacher = previous iteration': ablation(teacher_update='previous_iter'),   # the paper's Table 7 (07_ema)
+    'teacher = previous epoch': ablation(teacher_update='previous_epoch'),
 }
 
 # %% ../nbs/21_collapse_lab.ipynb #c0de2103

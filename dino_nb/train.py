@@ -203,9 +203,11 @@ def train_step(dino:DINO, # student, teacher and centre
     clip_gradients(params, cfg.clip_grad)
     if it < cfg.freeze_last_layer * len(sched.lr) / cfg.epochs:       # counted in iterations: fractions of an epoch work
         for p in dino.student.head.last_layer.parameters(): p.grad = None
+    if cfg.teacher_update == 'previous_iter': ema_update(dino.teacher, dino.student, 0.)  # ablation (07): θt ← θs now
     if scaler: scaler.step(opt); scaler.update()
     else: opt.step()
-    ema_update(dino.teacher, dino.student, float(sched.momentum[it]))   # the EMA step
+    if cfg.teacher_update == 'ema': ema_update(dino.teacher, dino.student, float(sched.momentum[it]))   # the EMA step
+    elif cfg.teacher_update == 'copy': ema_update(dino.teacher, dino.student, 0.)              # ablation (07)
     dino.center.update(t_out)                                           # the centre step
     return diag
 
@@ -454,6 +456,7 @@ def train_epoch(run:Run, epoch:int) -> tuple:
     gen = torch.Generator().manual_seed(cfg.seed * CROP_SEED_STRIDE + epoch * run.world + run.rank)  # crops
     diags, t0, amp, crop_s = [], time.time(), autocast(run.device, run.precision), 0.
     batches = epoch_batches(run.train, cfg.batch_size, epoch, cfg.seed, run.rank, run.world, cfg.num_workers)
+    if cfg.teacher_update == 'previous_epoch': ema_update(dino.teacher, dino.student, 0.)   # ablation (07): a snapshot
     for i, imgs in enumerate(batches):
         it, t = epoch * run.ipe + i, time.time()
         if it >= run.iters: break                                                 # the run ends inside this epoch

@@ -4,7 +4,7 @@
     python tools/make_trained.py runs/cpu-base --fit-command "dino-nb fit --preset cpu-base --out runs/cpu-base --set progress=log"
 
 It writes `cpu-base` (the run's teacher backbone) and `cpu-base-supervised` (the same ViT from the same initial
-weights, trained with labels on as many images: `train_supervised` of 10_attention), each with a manifest: the
+weights, trained with labels on as many images: `train_supervised` of 20_supervised), each with a manifest: the
 commands, the commit the run was trained at, the seed, the wall time, the machine, the k-NN of the shipped
 weights beside chance, raw pixels and the random network, and the attention Jaccard of 10_attention.
 Every metric is measured on the weights as they are loaded back (`load_trained`), in fp32.
