@@ -103,6 +103,14 @@ def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
                     kl=round(ep['kl'][-1], 3), log_K=round(res.history['log_K'], 2), secs=round(time.time() - t0))
     raise ValueError(job)
 
+RECIPE_FIELDS = ('stem', 'koleo_weight', 'centering', 'teacher_update', 'augment')   # what a row's DINO recipe was
+
+def recipe(budget:str, over:dict) -> dict:
+    "The recipe fields a job ran with (the preset's, then the overrides): rows stay readable when a preset changes."
+    from dino_nb.config import get_config
+    cfg = get_config(BUDGETS[budget][0], **{k: v for k, v in over.items() if k != 'data'})
+    return {k: getattr(cfg, k) for k in RECIPE_FIELDS}
+
 def machine() -> dict:
     "What the numbers were measured on."
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True,
@@ -155,8 +163,8 @@ if __name__ == '__main__':
             for b in a.budget:
                 for job in a.jobs:
                     t0 = time.time()
-                    r = dict(set=s, budget=b, job=job, over=over, result=run_job(job, s, b, a.root, over),
-                             wall_s=round(time.time() - t0, 1), machine=machine())
+                    r = dict(set=s, budget=b, job=job, over=over, recipe=recipe(b, over),
+                             result=run_job(job, s, b, a.root, over), wall_s=round(time.time() - t0, 1), machine=machine())
                     with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
                     print(json.dumps(r) if a.json else f"{s} {b} {job}: {r['result']} ({r['wall_s']} s)", flush=True)
     rows = load_results(a.results)

@@ -153,7 +153,7 @@ PRESETS = {
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
     'cpu-base': CPU_BASE,
     'cpu-tiny': {**CPU_BASE, **dict(shapes=SCATTER6, epochs=3, minutes=5, batch_size=32, lr=0.008, momentum_teacher=0.996,
-                     momentum_teacher_end=0.98, knn_every=1)},  # cpu-base's network and crops; 5 minutes
+                     momentum_teacher_end=0.98, koleo_weight=0.1, knn_every=1)},  # cpu-base's network and crops; 5 minutes
     'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                       source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
                       warmup_epochs=2.4, momentum_teacher=0.99, data='cifar10', knn_every=5, knn_train=10_000),

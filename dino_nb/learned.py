@@ -10,7 +10,6 @@ __all__ = ['three_networks', 'pca', 'embed_2d', 'plot_embeddings', 'nearest', 'r
            'plot_attention_distance', 'plot_attention_overlays']
 
 # %% ../nbs/10b_what_it_learned.ipynb #8b931ccc
-import contextlib
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -18,7 +17,7 @@ from einops import rearrange, reduce
 from .evaluate import prepare_images
 from .trained import load_trained
 from .supervised import init_backbone
-from .attention import cls_attention, upsample, mask_jaccard, jaccard_summary
+from .attention import eval_mode, cls_attention, upsample, mask_jaccard, jaccard_summary
 
 # %% ../nbs/10b_what_it_learned.ipynb #f8d09260
 def three_networks(name:str='cpu-base', # a shipped DINO network; its twin trained with labels is `name + '-supervised'`
@@ -28,13 +27,6 @@ def three_networks(name:str='cpu-base', # a shipped DINO network; its twin train
         dino, sup = load_trained(name), load_trained(f'{name}-supervised')
     return {'random init': init_backbone(dino.cfg).eval(), 'supervised': sup.backbone, 'DINO': dino.backbone}, dino.cfg
 
-@contextlib.contextmanager
-def _eval(model:nn.Module):
-    "`model` in eval mode inside the block, its mode restored after."
-    was = model.training
-    model.eval()
-    try: yield model
-    finally: model.train(was)
 
 # %% ../nbs/10b_what_it_learned.ipynb #6d02396f
 def pca(x:torch.Tensor, # (N, D) samples
@@ -136,7 +128,7 @@ def patch_tokens(backbone:nn.Module, # a `VisionTransformer`
                 ) -> torch.Tensor: # (B, H/P, W/P, D)
     "The last block's patch tokens after the final norm (the CLS token left out), on the patch grid."
     h, w = backbone.patch_embed.grid_size(*x.shape[-2:])
-    with _eval(backbone): tokens = backbone.get_intermediate_layers(x, 1)[0]       # (B, 1 + h·w, D)
+    with eval_mode(backbone): tokens = backbone.get_intermediate_layers(x, 1)[0]       # (B, 1 + h·w, D)
     return rearrange(tokens[:, 1:], 'b (h w) d -> b h w d', h=h, w=w)
 
 def pixel_patches(images:torch.Tensor, # (B, 3, H, W) uint8 images
@@ -258,7 +250,7 @@ def block_attentions(backbone:nn.Module, # a `VisionTransformer`
                      x:torch.Tensor, # (B, 3, H, W) normalised images
                     ) -> list: # depth tensors (B, heads, 1 + N, 1 + N)
     "The attention weights of every block, first to last."
-    with _eval(backbone):
+    with eval_mode(backbone):
         tokens, out = backbone.prepare_tokens(x), []
         for blk in backbone.blocks:
             tokens, attn = blk(tokens, return_attn=True)

@@ -1,5 +1,4 @@
 "Tests of the module layout behind the appendix notebooks 15_renderer and 16_crops_checks."
-import subprocess, sys
 import torch
 
 
@@ -10,22 +9,6 @@ def test_data_reexports_the_renderer():
                  'render_shapes'):
         assert getattr(data, name) is getattr(renderer, name), name
         assert name in data.__all__, name
-
-
-def test_renderer_sits_below_data():
-    "dino_nb.renderer imports neither dino_nb.data nor pyplot (a fresh interpreter: nothing imported before)."
-    code = ("import sys, dino_nb.renderer; "
-            "print(' '.join(m for m in ('dino_nb.data', 'matplotlib.pyplot', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == '', out
-
-
-def test_light_modules_do_not_import_pyplot():
-    "data, renderer, patch_embed and vit import no pyplot and no ipywidgets at import time."
-    code = ("import sys, dino_nb.data, dino_nb.renderer, dino_nb.patch_embed, dino_nb.vit; "
-            "print(' '.join(m for m in ('matplotlib.pyplot', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == '', out
 
 
 def test_batched_pieces_live_in_multicrop():

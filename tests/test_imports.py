@@ -14,6 +14,12 @@ def test_cli_and_train_start_without_widgets_or_pyplot(module):
     out = _display_modules(module)
     assert out == '', f'import {module} loads {out}: import them inside the functions that draw'
 
+def test_light_modules_start_without_widgets_or_pyplot():
+    "data, renderer, patch_embed and vit load no display machinery, and the renderer sits below data."
+    assert _display_modules('dino_nb.data', 'dino_nb.renderer', 'dino_nb.patch_embed', 'dino_nb.vit') == ''
+    code = "import sys, dino_nb.renderer; print('dino_nb.data' in sys.modules)"
+    assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip() == 'False'
+
 def test_explorer_modules_start_without_widgets_or_pyplot():
     "The modules whose notebooks have explorers import ipywidgets and pyplot only when they draw."
     out = _display_modules('dino_nb.widgets', 'dino_nb.temperature', 'dino_nb.centering', 'dino_nb.multicrop',
