@@ -186,8 +186,9 @@ def sweep(settings:dict, # name → `DINOConfig` overrides (e.g. `ablation(...)`
 def _close(a:float, b:float) -> bool: return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 def find_record(records:dict, setting:dict): # name → record; SETTING_KEYS → value
-    "The last record whose effective setting is `setting`, or None."
+    "The last record whose effective setting is `setting` (an EMA teacher: what the lab's sliders reach), or None."
     for r in reversed(list(records.values())):
+        if r['config'].get('teacher_update', 'ema') != 'ema': continue     # the Table 7 teachers have no slider
         if all(_close(r['setting'][k], setting[k]) for k in SETTING_KEYS): return r
     return None
 

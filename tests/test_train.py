@@ -175,7 +175,9 @@ def _tiny_budget():
     "TINY without its epochs: the preset's time budget applies (a few seconds here)."
     return {k: v for k, v in TINY.items()}
 
-def test_time_budget_plans_a_run_that_equals_its_epoch_run(tmp_path):
+def test_time_budget_plans_a_run_that_equals_its_epoch_run(tmp_path, monkeypatch):
+    "A budgeted run is the epoch run it planned. The speed is fixed here: a loaded CI host must not change the plan's logic."
+    monkeypatch.setattr(train, 'measure_speed', lambda run: {'iter_s': 0.05, 'eval_image_s': 0.0005})
     res = fit(minutes=0.2, out_dir=str(tmp_path / 'b'), **_tiny_budget())
     b = res.history['budget']
     assert b['minutes'] == 0.2 and b['iterations'] == len(res.history['iter']['loss']) >= 1

@@ -48,7 +48,7 @@ def main():
     a = ap.parse_args()
 
     import torch
-    from dino_nb.train import FitResult, eval_sets, knn_eval, _baselines
+    from dino_nb.train import FitResult, eval_sets, knn_eval, config_baselines
     from dino_nb.trained import save_trained, load_trained, trained_dir
     from dino_nb.supervised import train_supervised, label_accuracy, init_backbone
     from dino_nb.data import Shapes
@@ -61,7 +61,7 @@ def main():
     res = FitResult.load(a.run)
     cfg, hist = res.cfg, res.history
     bank, test = eval_sets(cfg)
-    base = _baselines(cfg, bank, test, cpu, 'fp32')
+    base = config_baselines(cfg, cpu, 'fp32')                    # on the same bank and test images
     jac = jaccard_scorer(cfg, a.n_eval)
     rand_j = jac(init_backbone(cfg).eval())
     common = dict(commit=commit, seed=cfg.seed, machine=machine(), torch=torch.__version__,
