@@ -6,10 +6,12 @@ For every set (the built-in `SCATTER6` and `SCATTER`, and the folders `suite_dat
 the commit and the config:
 - `baselines`: raw-pixel and random-init k-NN (the run's memory bank and test images);
 - `gate`: the supervised ceiling, the preset's ViT from the same initial weights trained with labels on the same
-  image budget, on 80-100 % crops (`learnability.py`), scored on the test images by its classifier;
+  image budget, on 80-100 % crops (`dino_nb.supervised.learnability_gate`, `dino-nb gate`), scored on the test images by its classifier;
 - `cnn`: a second reference with labels, a small CNN (4 conv blocks 32-64-128-192, strides 1-2-2-2, BatchNorm,
   ReLU, global pool, linear; AdamW 3e-3 one-cycle, batch 32, flips only) on the same image budget;
 - `dino`: `fit` with the preset (epochs fixed, not a time budget): teacher and student k-NN, h(P_t), KL.
+Each row records the recipe it ran with (`recipe`: stem, KoLeo weight, centering, teacher rule, augmentations), so rows
+stay readable when a preset changes (`cpu-tiny` gained KoLeo on 2026-12-07; older rows without `recipe` ran without it).
 The table shows the newest result of each (set, budget, job, --set overrides).
 
     python benchmarks/suite_data.py /tmp/suite                                   # write the folders once
