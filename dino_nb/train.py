@@ -195,7 +195,8 @@ def train_step(dino:DINO, # student, teacher and centre
     if cfg.koleo_weight:                                                # DINOv2's option: spread the CLS features
         koleo = sum(koleo_loss(v) for v in s_feat[:len(t_out)].chunk(2))  # each global view on its own
         loss, diag['koleo'] = loss + cfg.koleo_weight * koleo, koleo.item()
-    if not math.isfinite(loss.item()): raise NonFiniteLoss(f"the loss is {loss.item()} at iteration {it}")
+    total = diag['loss'] + cfg.koleo_weight * diag.get('koleo', 0.)    # floats already on the host: no extra sync
+    if not math.isfinite(total): raise NonFiniteLoss(f"the loss is {total} at iteration {it}")
     opt.zero_grad(set_to_none=True)
     (scaler.scale(loss) if scaler else loss).backward()
     params = [p for p in dino.student.parameters() if p.requires_grad]
