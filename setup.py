@@ -32,6 +32,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     package_data={'dino_nb': ['collapse_sweep.json',          # the lab's saved sweep (11_collapse)
+                           'patch_sweep.json',            # the patch-size ablation's runs (10b_what_it_learned)
                            'trained/*.pth', 'trained/*.json']},  # the networks that ship (09_train: load_trained)
     install_requires=cfg['requirements'].split(),
     extras_require={'dev': cfg['dev_requirements'].split()},

@@ -14,7 +14,7 @@ Each row records the recipe it ran with (`recipe`: stem, KoLeo weight, centering
 stay readable when a preset changes (`cpu-tiny` gained KoLeo on 2026-12-07; older rows without `recipe` ran without it).
 The table shows the newest result of each (set, budget, job, --set overrides).
 
-    python benchmarks/suite_data.py /tmp/suite                                   # write the folders once
+    python tools/suite_data.py /tmp/suite                                   # write the folders once
     python benchmarks/generalization.py --root /tmp/suite --budget tiny --jobs baselines gate cnn
     python benchmarks/generalization.py --root /tmp/suite --sets textures --budget tiny --jobs dino --set stem=hybrid
     python benchmarks/generalization.py --table                                  # print the table only (--json)
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import torch, torch.nn as nn, torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / 'tools'))   # the suite's data maker
 from suite_data import SETS, HELD_OUT                     # noqa: E402
 
 RESULTS = Path(__file__).parent / 'generalization_results.jsonl'
@@ -39,7 +39,7 @@ def data_overrides(name:str, root) -> dict:
     from dino_nb.data import SCATTER, SCATTER6
     if name in BUILT_IN: return dict(data='shapes', shapes={'scatter6': SCATTER6, 'scatter': SCATTER}[name])
     folder = Path(root) / name
-    if not (folder / 'train').is_dir(): raise SystemExit(f'no set {name!r} under {root}: run benchmarks/suite_data.py {root} first')
+    if not (folder / 'train').is_dir(): raise SystemExit(f'no set {name!r} under {root}: run tools/suite_data.py {root} first')
     return dict(data=str(folder))
 
 def small_cnn(n_classes:int) -> nn.Sequential:

@@ -107,7 +107,7 @@ class DINOConfig:
     # teacher
     momentum_teacher: float = 0.996   # EMA momentum at the start, cosine to `momentum_teacher_end` over training
     momentum_teacher_end: float = 1.0 # 1: the teacher freezes at the end (the paper); 0 with momentum_teacher=0: no EMA
-    teacher_update: str = 'ema'       # 'ema' (the method), or the paper's Table 7 ablations: 'copy', 'previous_iter', 'previous_epoch'
+    teacher_update: str = 'ema'       # 'ema' (the method), or the paper's Table 7 ablations: 'previous_iter', 'previous_epoch' (the student itself: momentum_teacher=0)
     # optimisation
     epochs: float = 100               # run length (a fraction is fine); a time budget (`minutes`) sets it instead
     minutes: float = 0                # time budget of the whole run, evaluation included; 0: train `epochs`

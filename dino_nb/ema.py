@@ -169,8 +169,8 @@ def plot_teacher_student(history:dict, # a `fit` history: history['epoch'] has '
 
 # %% ../nbs/07_ema.ipynb #c11f0002
 TEACHER_UPDATES = {                  # the paper's Table 7: when the teacher takes the student's weights
+                                     # (its "student copy" is the EMA at λ = 0: `momentum_teacher=0`)
     'ema': 'θt ← λθt + (1−λ)θs after every optimiser step (the method)',
-    'copy': 'θt ← θs after every optimiser step: the teacher is the student',
     'previous_iter': 'θt ← θs just before every optimiser step: the student of the previous iteration',
     'previous_epoch': 'θt ← θs at the start of every epoch: a snapshot, frozen for the epoch',
 }

@@ -150,12 +150,15 @@ def knn_baselines(
     T=0.07,       # vote temperature
     probe=True,   # also train a linear probe
     models=None,  # {name: backbone} to evaluate as well (e.g. a trained teacher)
+    raw=None,     # (train, test) datasets of the original images for the raw-pixel row (default: `train`, `test`)
     **extract_kw, # passed to extract_features (batch_size, device, bf16, normalize)
 ):
     "A table {row: {'k-NN': %, 'linear': %}}: chance, raw pixels, random init, and `models`."
-    C = int(torch.as_tensor(train.labels if hasattr(train, 'labels') else [y for _, y in train]).max()) + 1
+    raw_train, raw_test = raw or (train, test)
+    (ftr, ltr), (fte, lte) = raw_pixel_features(raw_train), raw_pixel_features(raw_test)
+    C = int(ltr.max()) + 1
     table = {'chance': {'k-NN': 100. / C} | ({'linear': 100. / C} if probe else {})}
-    table['raw pixels'] = _evaluate(*raw_pixel_features(train), *raw_pixel_features(test), k, T, probe)
+    table['raw pixels'] = _evaluate(ftr, ltr, fte, lte, k, T, probe)
     todo = ({'random init': make_model()} if make_model else {}) | (models or {})
     for name, m in todo.items():
         table[name] = _evaluate(*extract_features(m, train, **extract_kw), *extract_features(m, test, **extract_kw), k, T, probe)

@@ -4,12 +4,14 @@
 
 # %% auto #0
 __all__ = ['three_networks', 'pca', 'embed_2d', 'plot_embeddings', 'nearest', 'retrieval_precision', 'plot_retrieval',
-           'cluster_agreement', 'patch_tokens', 'pixel_patches', 'patch_pca', 'plot_patch_pca', 'stem_filters',
-           'plot_filter_components', 'position_similarity', 'neighbour_similarity', 'plot_position_similarity',
-           'patch_distances', 'attention_distance', 'block_attentions', 'mean_attention_distance',
-           'plot_attention_distance', 'plot_attention_overlays']
+           'cluster_agreement', 'prototype_usage', 'prototype_classes', 'usage_summary', 'plot_prototype_usage',
+           'patch_tokens', 'pixel_patches', 'patch_pca', 'plot_patch_pca', 'stem_filters', 'plot_filter_components',
+           'position_similarity', 'neighbour_similarity', 'plot_position_similarity', 'patch_distances',
+           'attention_distance', 'block_attentions', 'mean_attention_distance', 'plot_attention_distance',
+           'plot_attention_overlays']
 
 # %% ../nbs/10b_what_it_learned.ipynb #8b931ccc
+import math
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -120,6 +122,58 @@ def cluster_agreement(feats:torch.Tensor, # (N, D) features
     k = k or int(labels.max()) + 1
     pred = KMeans(k, n_init=10, random_state=seed).fit_predict(feats.numpy())
     return {'NMI': 100 * normalized_mutual_info_score(labels.numpy(), pred), 'ARI': 100 * adjusted_rand_score(labels.numpy(), pred)}
+
+# %% ../nbs/10b_what_it_learned.ipynb #a7e10002
+@torch.no_grad()
+def prototype_usage(feats:torch.Tensor, # (N, D) CLS features of a DINO teacher's backbone, as the head sees them (not L2-normalised)
+                    head:nn.Module, # its `DINOHead`
+                    center:torch.Tensor, # (1, K) its centre
+                   ) -> tuple: # the prototype of each image (N,), images per prototype (K,)
+    "The prototype a DINO teacher picks for each image (the argmax of its centred logits) and how many images each gets."
+    if len(feats) > 1 and torch.allclose(feats.norm(dim=1), torch.ones(len(feats)), atol=1e-3):
+        raise ValueError("feats: these are L2-normalised (as for the k-NN); pass the backbone's own output, which the head saw in training")
+    with eval_mode(head): logits = head(feats) - center          # (N, K); τt does not move the argmax
+    assign = logits.argmax(1)
+    return assign, torch.bincount(assign, minlength=logits.shape[1])
+
+def prototype_classes(assign:torch.Tensor, labels:torch.Tensor, # (N,) prototypes and classes
+                      K:int) -> torch.Tensor: # (K, classes) images of each class per prototype
+    "How many images of each class each prototype gets."
+    table = torch.zeros(K, int(labels.max()) + 1, dtype=torch.long)
+    return table.index_put_((assign, labels), torch.ones_like(assign), accumulate=True)
+
+def usage_summary(assign:torch.Tensor, counts:torch.Tensor, # from `prototype_usage`
+                  labels:torch.Tensor, # (N,) classes
+                 ) -> dict:
+    "Prototypes used of K, the entropy of their use (nats) beside log K, and the share (%) of images in their prototype's majority class."
+    p = counts[counts > 0].double() / counts.sum()
+    table = prototype_classes(assign, labels, len(counts))
+    return {'used': int((counts > 0).sum()), 'K': len(counts), 'entropy': float(-(p * p.log()).sum()),
+            'log_K': math.log(len(counts)), 'purity': 100 * float(table.max(1).values.sum()) / len(assign)}
+
+def plot_prototype_usage(assign:torch.Tensor, counts:torch.Tensor, # from `prototype_usage`
+                         labels:torch.Tensor, # (N,) classes
+                         classes:list): # class names
+    "Images per prototype, most used first and coloured by its majority class; beside it, the classes each used prototype holds."
+    import matplotlib.pyplot as plt
+    table = prototype_classes(assign, labels, len(counts))           # (K, classes)
+    used = torch.nonzero(counts).flatten()
+    order = used[torch.argsort(counts[used], descending=True)]
+    major = table[order].argmax(1)
+    cmap = plt.get_cmap('tab10')
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 3.2), layout='constrained', width_ratios=(1, 1.3))
+    a.bar(range(len(order)), counts[order], width=1.0, color=[cmap(int(c)) for c in major])
+    a.axhline(len(assign) / len(counts), ls='--', c='gray', lw=.8)
+    a.text(len(order) - 1, len(assign) / len(counts), 'even use of all K', ha='right', va='bottom', fontsize=8, c='gray')
+    a.set(xlabel=f'prototype, most used first ({len(used)} of {len(counts)} used)', ylabel='images',
+          title="images per prototype (colour: its majority class)")
+    by_class = order[torch.argsort(major * len(assign) - counts[order], stable=True)]   # grouped by majority class
+    share = table[by_class].T.float() / counts[by_class]                                  # (classes, used)
+    im = b.imshow(share, aspect='auto', cmap='Greys', vmin=0, vmax=1, interpolation='nearest')
+    b.set_yticks(range(len(classes)), classes, fontsize=8)
+    b.set(xlabel='used prototype (grouped by majority class)', title="share of each prototype's images, by class")
+    fig.colorbar(im, ax=b, shrink=0.8)
+    return fig
 
 # %% ../nbs/10b_what_it_learned.ipynb #d0cd5e4b
 @torch.no_grad()

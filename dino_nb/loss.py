@@ -109,14 +109,17 @@ def dino_loss(student_out:torch.Tensor,   # (n_crops*B, K) student logits, crops
 
 # %% ../nbs/06_head_loss.ipynb #8155c7fb
 def dino_loss_and_diagnostics(student_out, teacher_out, center, student_temp=0.1, teacher_temp=0.04, n_global=2,
-                              centering='center'):  # 'center' (DINO) or 'sinkhorn' (DINOv2; `center` unused)
+                              centering='center',  # 'center' (DINO) or 'sinkhorn' (DINOv2; `center` unused)
+                              extra:dict=None):    # more scalar tensors to read back in the same sync, e.g. {'koleo': ...}
     "The DINO loss (a tensor, with gradient) and `loss_diagnostics`' dict, from one computation."
     loss, pt = _dino_terms(student_out, teacher_out, center, student_temp, teacher_temp, n_global, centering)
+    extra = extra or {}
     with torch.no_grad():
         h = entropy(pt).mean()  # mean over the teacher rows
         h_batch = entropy(reduce(pt, 'g b k -> k', 'mean'))  # entropy of the batch-mean distribution
-        stats = torch.stack([loss.detach(), h, loss.detach() - h, h_batch]).tolist()  # one device sync
-    keys = ['loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy']
+        more = [v.detach().float() for v in extra.values()]
+        stats = torch.stack([loss.detach(), h, loss.detach() - h, h_batch, *more]).tolist()  # one device sync
+    keys = ['loss', 'teacher_entropy', 'kl', 'teacher_batch_entropy', *extra]
     return loss, {**dict(zip(keys, stats)), 'log_K': math.log(pt.shape[-1])}
 
 # %% ../nbs/06_head_loss.ipynb #de2b57cf

@@ -7,6 +7,7 @@ __all__ = ['LEARNABLE', 'GATE_CROPS', 'init_backbone', 'train_supervised', 'labe
            'learnability_gate', 'gate_verdict']
 
 # %% ../nbs/20_supervised.ipynb #c11e0003
+import dataclasses
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -105,8 +106,7 @@ def learnability_gate(data='shapes', # a folder of images (one sub-folder a clas
     images = images or round(cfg.epochs * (len(train) // cfg.batch_size)) * cfg.batch_size
     base = config_baselines(cfg)
     bank, test = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
-    clf_cfg = get_config(preset, data=str(data), **{'device': 'cpu', 'precision': 'fp32', **overrides,
-                                                    **({'global_scale': crops} if crops else {})})
+    clf_cfg = dataclasses.replace(cfg, global_scale=tuple(crops)) if crops else cfg   # the classifier's crops (checked)
     steps = max(1, images // cfg.batch_size)
     backbone, clf, _ = train_supervised(clf_cfg, train, steps=steps, lr=lr)
     with torch.no_grad():

@@ -20,7 +20,7 @@ from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
 from .loss import DINOHead, dino_loss_and_diagnostics, koleo_loss
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
-from .evaluate import extract_features, knn_accuracy, raw_pixel_features, baseline_style
+from .evaluate import extract_features, knn_accuracy, knn_baselines, baseline_style
 from .infra import (pick_device, pick_precision, autocast, CKPT_FORMAT, save_checkpoint,
                            load_checkpoint, init_distributed, average_buffers, Progress)
 
@@ -190,12 +190,13 @@ def train_step(dino:DINO, # student, teacher and centre
     with amp:
         with torch.no_grad(): t_out = dino.teacher(crops[:2])          # (2B, K)
         s_out, s_feat = student(crops, return_features=True)            # (n_crops·B, K), (n_crops·B, D)
-    loss, diag = dino_loss_and_diagnostics(s_out, t_out, dino.center.center, cfg.student_temp, tau_t,
-                                           centering=cfg.centering)  # fp32
+    extra = {}
     if cfg.koleo_weight:                                                # DINOv2's option: spread the CLS features
-        koleo = sum(koleo_loss(v) for v in s_feat[:len(t_out)].chunk(2))  # each global view on its own
-        loss, diag['koleo'] = loss + cfg.koleo_weight * koleo, koleo.item()
-    total = diag['loss'] + cfg.koleo_weight * diag.get('koleo', 0.)    # floats already on the host: no extra sync
+        extra['koleo'] = sum(koleo_loss(v) for v in s_feat[:len(t_out)].chunk(2))  # each global view on its own
+    loss, diag = dino_loss_and_diagnostics(s_out, t_out, dino.center.center, cfg.student_temp, tau_t,
+                                           centering=cfg.centering, extra=extra)  # fp32; floats read in one sync
+    if extra: loss = loss + cfg.koleo_weight * extra['koleo']
+    total = diag['loss'] + cfg.koleo_weight * diag.get('koleo', 0.)
     if not math.isfinite(total): raise NonFiniteLoss(f"the loss is {total} at iteration {it}")
     opt.zero_grad(set_to_none=True)
     (scaler.scale(loss) if scaler else loss).backward()
@@ -208,7 +209,6 @@ def train_step(dino:DINO, # student, teacher and centre
     if scaler: scaler.step(opt); scaler.update()
     else: opt.step()
     if cfg.teacher_update == 'ema': ema_update(dino.teacher, dino.student, float(sched.momentum[it]))   # the EMA step
-    elif cfg.teacher_update == 'copy': ema_update(dino.teacher, dino.student, 0.)              # ablation (07)
     dino.center.update(t_out)                                           # the centre step
     return diag
 
@@ -501,14 +501,16 @@ def end_epoch(run:Run, epoch:int, diags:list, seconds:float, images:int):
 
 # %% ../nbs/09_train.ipynb #a9cbff37
 def _baselines(cfg:DINOConfig, bank, test, device, precision:str) -> dict:
-    "Chance, raw-pixel and random-init k-NN (%) on the `EvalImages` `bank` and `test`."
+    "Chance, raw-pixel and random-init k-NN (%) on the `EvalImages` `bank` and `test`: 08's `knn_baselines` for a run."
     device = torch.device(device)
-    (fb, lb), (ft, lt) = raw_pixel_features(bank.ds), raw_pixel_features(test.ds)   # the uint8 images
-    with torch.random.fork_rng():                                # the caller's random state is left alone
-        torch.manual_seed(cfg.seed)
-        init = DINO(cfg).teacher.backbone.to(device)             # the same seed: the run's starting weights
-    return {'chance': 100 / (int(lb.max()) + 1), 'raw pixels': knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t),
-            'random init': knn_eval(init, bank, test, cfg, device, precision)}
+    def init():
+        with torch.random.fork_rng():                            # the caller's random state is left alone
+            torch.manual_seed(cfg.seed)
+            return DINO(cfg).teacher.backbone.to(device)         # the same seed: the run's starting weights
+    with autocast(device, precision):                            # raw pixels from the uint8 images, not the normalised
+        table = knn_baselines(init, bank, test, k=cfg.knn_k, T=cfg.knn_t, probe=False, raw=(bank.ds, test.ds),
+                              device=device, normalize=False)    # `EvalImages` normalised them already
+    return {name: row['k-NN'] for name, row in table.items()}
 
 def baselines(res:FitResult, device='cpu', precision:str='fp32') -> dict:
     "k-NN accuracy (%) of chance, raw pixels and the run's network at its random initialisation."

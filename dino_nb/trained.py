@@ -14,6 +14,7 @@ import torch
 import torch.nn as nn
 
 from .infra import save_checkpoint
+from .loss import DINOHead
 from .train import DINOConfig, config_from_dict, build_backbone, plot_history
 
 # %% ../nbs/14_trained.ipynb #27e53f58
@@ -21,10 +22,12 @@ TRAINED_FORMAT = 'dino_nb-trained-1'
 
 @dataclass
 class Trained:
-    "A network that ships with dino_nb: its backbone, its manifest and (supervised only) its linear classifier."
+    "A network that ships with dino_nb: its backbone, its manifest, and its DINO head and centre or its linear classifier."
     backbone: nn.Module
     manifest: dict
-    classifier: nn.Module = None
+    classifier: nn.Module = None   # the supervised twin's linear classifier on the CLS features
+    head: nn.Module = None         # the DINO teacher's projection head: CLS features → K prototype logits
+    center: torch.Tensor = None    # (1, K) the teacher's centre at the end of the run
     @property
     def cfg(self) -> DINOConfig:
         "The `DINOConfig` of the run that trained it."
@@ -49,12 +52,15 @@ def save_trained(backbone:nn.Module, # the network to ship
                  name:str, # file stem, e.g. 'cpu-base'
                  folder=None, # default: `trained_dir()`
                  classifier:nn.Module=None, # a linear classifier on its CLS features, if it has one
+                 head:nn.Module=None, # a DINO teacher's head (`DINOHead`), if it has one
+                 center:torch.Tensor=None, # (1, K) that teacher's centre
                  **manifest) -> Path: # what to record: command, commit, seed, wall time, metrics ...
     "Write `name.pth` (fp16 weights) and `name.json` (the manifest): what `load_trained` reads."
     folder = Path(folder or trained_dir()); folder.mkdir(parents=True, exist_ok=True)
     half = lambda m: {k: v.detach().cpu().half() if v.is_floating_point() else v.cpu() for k, v in m.state_dict().items()}
     state = {'format': TRAINED_FORMAT, 'backbone': half(backbone)}
     if classifier is not None: state['classifier'] = half(classifier)
+    if head is not None: state['head'], state['center'] = half(head), center.detach().cpu().float()
     save_checkpoint(folder / f'{name}.pth', state)
     man = {'name': name, 'format': TRAINED_FORMAT, 'config': asdict(cfg), **manifest}
     (folder / f'{name}.json').write_text(json.dumps(man, indent=1))
@@ -80,4 +86,10 @@ def load_trained(name:str='cpu-base', # one of `trained_names()`
         w = state['classifier']['weight']
         t.classifier = nn.Linear(w.shape[1], w.shape[0]).eval()
         t.classifier.load_state_dict({k: v.float() for k, v in state['classifier'].items()})
+    if 'head' in state:
+        c = t.cfg
+        t.head = DINOHead(t.backbone.embed_dim, c.out_dim, hidden_dim=c.hidden_dim, bottleneck_dim=c.bottleneck_dim,
+                          norm_last_layer=c.norm_last_layer, use_bn=c.head_bn).eval()
+        t.head.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state['head'].items()})
+        t.center = state['center']
     return t

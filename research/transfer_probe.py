@@ -1,7 +1,7 @@
 """k-NN of the shipped cpu-base networks (trained on SCATTER) on data they never saw: frozen features, no training.
 
     python research/transfer_probe.py              # 3 000 bank / 1 000 test images per Shapes design below
-    python research/transfer_probe.py --folder /tmp/glyphs   # a folder of images (benchmarks/glyph_folder.py makes one)
+    python research/transfer_probe.py --folder /tmp/glyphs   # a folder of images (tools/glyph_folder.py makes one)
 """
 import argparse, dataclasses, json
 from dino_nb.train import load_splits

@@ -9,7 +9,7 @@ def test_wheel_ships_the_sweep_and_the_trained_networks(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     (wheel,) = tmp_path.glob('dino_nb-*.whl')
     names = zipfile.ZipFile(wheel).namelist()
-    assert 'dino_nb/collapse_sweep.json' in names and 'dino_nb/train.py' in names
+    assert {'dino_nb/collapse_sweep.json', 'dino_nb/patch_sweep.json', 'dino_nb/train.py'} <= set(names)
     for name in ('cpu-base', 'cpu-base-supervised'):
         assert f'dino_nb/trained/{name}.pth' in names and f'dino_nb/trained/{name}.json' in names
     assert sum(i.file_size for i in zipfile.ZipFile(wheel).infolist() if '/trained/' in i.filename) <= 10 * 2**20  # <= 10 MB
@@ -24,11 +24,19 @@ def test_trained_networks_load_with_manifests():
         assert m['seed'] == t.cfg.seed and m['wall_s'] > 0 and not t.backbone.training
         assert 0 <= m['knn']['DINO teacher'] <= 100
 
-def test_load_sweep_reads_the_shipped_file():
-    from dino_nb.collapse import load_sweep, sweep_path, ABLATIONS
-    assert sweep_path().name == 'collapse_sweep.json' and sweep_path().exists()
-    records = load_sweep()
-    assert set(records) == set(ABLATIONS) and all('iter' in r and 'knn' in r for r in records.values())
+def test_shipped_sweeps_match_the_code():
+    "Each shipped sweep holds a record for every setting the code names, trained with the config the code builds for it."
+    from dino_nb.collapse import load_sweep, sweep_path, ABLATIONS, PATCH_SIZES, SWEEPS, SWEEP_PRESET, SWEEP_SCALE, config_matches
+    from dino_nb.config import get_config
+    settings = {'collapse_sweep': ABLATIONS, 'patch_sweep': PATCH_SIZES}
+    assert set(settings) == set(SWEEPS)
+    for name, wanted in settings.items():
+        assert sweep_path(name).exists(), name
+        records = load_sweep(sweep_path(name))
+        assert set(records) == set(wanted) and all('iter' in r and 'knn' in r for r in records.values()), name
+        for n, o in wanted.items():
+            assert config_matches(records[n]['config'], get_config(SWEEP_PRESET, **{**SWEEP_SCALE, **o})), (name, n)
+    assert load_sweep() == load_sweep(sweep_path('collapse_sweep'))
 
 
 def test_notebooks_keep_no_widget_state():

@@ -87,3 +87,37 @@ def test_dynamics_probe_script(tmp_path):
     r = json.loads(out.strip().splitlines()[-1])
     assert r['flags'] == ['+bn', '+sk'] and len(r['h']) == 1 and 0 < r['h'][0] <= r['logK'] + 1e-6
     assert len(r['teacher']) == 1 and 0 <= r['teacher'][0] <= 100
+
+def test_shortcut_probe(tmp_path, tiny):
+    "The shortcut probe scores the class and two colour targets for a run's teacher beside its baselines."
+    from shortcut_probe import probe, colour_labels
+    train.fit(epochs=1, out_dir=str(tmp_path), **tiny)
+    r = probe(str(tmp_path))
+    assert list(r) == ['class', 'mean colour', 'colour layout (4 × 4)']
+    assert all(list(row) == ['teacher', 'random init', 'raw pixels', 'majority'] and all(0 <= v <= 100 for v in row.values())
+               for row in r.values())
+    # colour clusters are found: images of two flat colours fall in two clusters, test images in the bank's
+    red, blue = torch.zeros(3, 8, 8, dtype=torch.uint8), torch.zeros(3, 8, 8, dtype=torch.uint8)
+    red[0], blue[2] = 250, 250
+    lb, lt = colour_labels(torch.stack([red, blue] * 5), torch.stack([blue, red]), k=2)
+    assert len(set(lb.tolist())) == 2 and lt.tolist() == [lb[1].item(), lb[0].item()]
+
+def test_factor_probe_sets(tmp_path):
+    """The factor probe's variants of letters-photo: balanced letter folders; the grey ones grey, the flat ones on one
+    background colour, the photographed ones not; a bad variant name refused before any image is drawn."""
+    import numpy as np
+    from PIL import Image
+    from factor_probe import write_variant, VARIANTS
+    for v in VARIANTS:
+        root = write_variant(v, tmp_path, n_train=20, n_test=10)
+        for split, n in (('train', 20), ('test', 10)):
+            files = sorted((root / split).glob('*/*.png'))
+            assert len(files) == n and len({f.parent.name for f in files}) == 10
+        a = np.asarray(Image.open(files[0]).convert('RGB')).astype(int)
+        assert a.shape == (32, 32, 3)
+        assert ((a[..., 0] == a[..., 1]) & (a[..., 1] == a[..., 2])).all() == v.endswith('grey')
+    def background_share(v):                                                    # share of pixels in the commonest colour
+        a = np.asarray(Image.open(sorted((tmp_path / v / 'train').glob('*/*.png'))[0]).convert('RGB')).reshape(-1, 3)
+        return np.unique(a, axis=0, return_counts=True)[1].max() / len(a)
+    assert background_share('letters-flat') > 0.3 > background_share('letters-photo-grey')   # flat vs photographed
+    with pytest.raises(ValueError, match='variant'): write_variant('letters-photo', tmp_path)

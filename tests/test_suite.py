@@ -1,4 +1,4 @@
-"""The generalization suite's data (benchmarks/suite_data.py) and table (benchmarks/generalization.py)."""
+"""The generalization suite's data (tools/suite_data.py) and table (benchmarks/generalization.py)."""
 import subprocess, sys
 from pathlib import Path
 

@@ -30,6 +30,14 @@ def test_make_trained_and_run_jaccard(tmp_path, tiny):
     assert set(m['jaccard_64px']) == {'DINO teacher', 'supervised', 'random init'} and m['jaccard_images'] == 16
     bank, test = eval_sets(d.cfg)                                   # the manifest's k-NN is the loaded weights'
     assert abs(knn_eval(d.backbone, bank, test, d.cfg, torch.device('cpu')) - m['knn']['DINO teacher']) < 0.051
+    assert d.head is not None and d.center.shape == (1, d.cfg.out_dim)             # the teacher's head and centre ship
+    # --keep-supervised makes the DINO files again and keeps the supervised twin as it is
+    sup_bytes = (tmp_path / 'out' / 'cpu-base-supervised.pth').read_bytes()
+    r = subprocess.run([sys.executable, str(TOOLS / 'make_trained.py'), str(run), '--fit-command', 'dino-nb fit (tiny)', '--commit', 'b' * 40,
+                        '--n-eval', '16', '--out', str(tmp_path / 'out'), '--keep-supervised'], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (tmp_path / 'out' / 'cpu-base-supervised.pth').read_bytes() == sup_bytes
+    assert load_trained('cpu-base', tmp_path / 'out').manifest['commit'] == 'b' * 40
     # run_jaccard.py scores a run folder with the manifest's measure: the same images, the run's fp32 teacher
     r = subprocess.run([sys.executable, str(TOOLS / 'run_jaccard.py'), str(run), '--n-eval', '16'],
                        capture_output=True, text=True, timeout=600)

@@ -10,6 +10,7 @@ weights beside chance, raw pixels and the random network, and the attention Jacc
 Every metric is measured on the weights as they are loaded back (`load_trained`), in fp32.
 """
 import argparse, json, math, platform, subprocess, time, warnings
+from dataclasses import asdict
 from pathlib import Path
 
 
@@ -45,6 +46,8 @@ def main():
     ap.add_argument('--fit-wall-s', type=float, help="the fit command's wall time (default: the run's epoch times)")
     ap.add_argument('--n-eval', type=int, default=500, help='held-out images for the attention Jaccard')
     ap.add_argument('--out', help='folder to write (default: the package)')
+    ap.add_argument('--keep-supervised', action='store_true',
+                    help="keep the supervised twin already in the folder (trained from the same config) instead of training it again")
     a = ap.parse_args()
 
     import torch
@@ -56,7 +59,7 @@ def main():
     cpu = torch.device('cpu')
     commit = a.commit or subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
     out = Path(a.out or trained_dir())
-    this = f'python tools/make_trained.py {a.run} --fit-command "{a.fit_command}"'
+    this = f'python tools/make_trained.py {a.run}' + ' --keep-supervised' * a.keep_supervised + f' --fit-command "{a.fit_command}"'
 
     res = FitResult.load(a.run)
     cfg, hist = res.cfg, res.history
@@ -69,7 +72,8 @@ def main():
     fit_wall = a.fit_wall_s or sum(hist['epoch']['seconds'])
 
     # the DINO teacher
-    save_trained(res.teacher, cfg, 'cpu-base', out, kind='DINO teacher backbone', commands=[a.fit_command, this],
+    save_trained(res.teacher, cfg, 'cpu-base', out, kind='DINO teacher: backbone, head and centre',
+                 head=res.dino.teacher.head, center=res.dino.center.center, commands=[a.fit_command, this],
                  wall_s=round(fit_wall, 1), history=_round(hist), baselines=_round(base), **common)
     t = load_trained('cpu-base', out)
     dino_knn = knn_eval(t.backbone, bank, test, cfg, cpu, 'fp32')
@@ -77,15 +81,22 @@ def main():
     dino_j = jac(t.backbone)
 
     # the supervised network: same ViT, same initial weights, labels, as many images
-    t0 = time.time()
-    bb, clf, sup_hist = train_supervised(cfg)
-    sup_wall = time.time() - t0
     held_out = Shapes(cfg.n_test, size=cfg.source_size, seed=cfg.seed, split='test', **cfg.shapes)
-    save_trained(bb, cfg, 'cpu-base-supervised', out, classifier=clf, kind='supervised backbone and linear classifier',
-                 commands=[a.fit_command, this], wall_s=round(sup_wall, 1), classes=list(held_out.classes),
-                 steps=len(sup_hist['loss']), history={'loss': _round(sup_hist['loss']), 'accuracy': _round(sup_hist['accuracy'])},
-                 **common)
-    s = load_trained('cpu-base-supervised', out)
+    if a.keep_supervised:
+        s = load_trained('cpu-base-supervised', out)
+        same = lambda c: {k: v for k, v in json.loads(json.dumps(asdict(c))).items() if k not in ('out_dir', 'progress')}
+        if same(s.cfg) != same(cfg):
+            raise SystemExit('--keep-supervised: the shipped supervised twin was trained from another config: train it again (drop the flag)')
+        sup_wall = s.manifest['wall_s']
+    else:
+        t0 = time.time()
+        bb, clf, sup_hist = train_supervised(cfg)
+        sup_wall = time.time() - t0
+        save_trained(bb, cfg, 'cpu-base-supervised', out, classifier=clf, kind='supervised backbone and linear classifier',
+                     commands=[a.fit_command, this], wall_s=round(sup_wall, 1), classes=list(held_out.classes),
+                     steps=len(sup_hist['loss']), history={'loss': _round(sup_hist['loss']), 'accuracy': _round(sup_hist['accuracy'])},
+                     **common)
+        s = load_trained('cpu-base-supervised', out)
     sup_knn = knn_eval(s.backbone, bank, test, cfg, cpu, 'fp32')
     sup_acc = label_accuracy(s.backbone, s.classifier, held_out, size=cfg.global_size)
     sup_j = jac(s.backbone)

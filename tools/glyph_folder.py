@@ -3,7 +3,7 @@
 Written with PIL (a TrueType font, not `Shapes`' renderer), as `ROOT/train/<letter>/*.png` and `ROOT/test/<letter>/*.png`,
 so `dino-nb fit --data ROOT` trains on it the way it would on any folder of a user's images:
 
-    python benchmarks/glyph_folder.py /tmp/glyphs                 # 8 000 train + 1 000 test images, 32 px
+    python tools/glyph_folder.py /tmp/glyphs                 # 8 000 train + 1 000 test images, 32 px
     dino-nb fit --data /tmp/glyphs --out /tmp/glyph_run --set progress=log
 
 The design was fixed before any run on it (research/recipe_results.md, "A folder of letters") and is not tuned.

@@ -6,8 +6,8 @@ had: colour that says nothing about the class (every object, letter, icon or tex
 backgrounds cut from real photographs (scikit-image's bundled photos and the package's own), several objects,
 distractors and changes of scale. The designs were fixed before any run on them and are not tuned.
 
-    python benchmarks/suite_data.py /tmp/suite                     # every set, 8 000 train + 1 000 test images each
-    python benchmarks/suite_data.py /tmp/suite --sets letters-photo --show /tmp/letters.png
+    python tools/suite_data.py /tmp/suite                     # every set, 8 000 train + 1 000 test images each
+    python tools/suite_data.py /tmp/suite --sets letters-photo --show /tmp/letters.png
 
 | set | classes | what it is |
 |---|---|---|

@@ -1,0 +1,77 @@
+"""Which part of letters-photo keeps DINO at chance: the photograph behind the letter, or the random colours?
+
+    python research/factor_probe.py /tmp/factors                       # write the sets, then DINO at the tiny budget
+    python research/factor_probe.py /tmp/factors --jobs baselines dino --sets letters-flat
+
+letters-photo (tools/suite_data.py) draws one capital in a random colour on a crop of a photograph; DINO's teacher
+stays at chance on it at both budgets while the letters folder (dark letters on grey, no photo) is learned. This
+probe takes the two factors apart, one at a time, with the same letters, faces, sizes and positions (same seeds):
+
+| set | letter | background |
+|---|---|---|
+| letters-flat | random colour | one flat random colour (the photograph removed) |
+| letters-photo-grey | letters-photo made grey | the photograph, grey (the colour removed) |
+| letters-flat-grey | letters-flat made grey | flat grey (both removed) |
+
+Each set is run through the generalization suite's jobs (`benchmarks/generalization.py`'s `run_job`: `baselines`,
+`dino` at the `tiny` budget, ...) with any `--set` overrides; rows are appended to `research/factor_results.jsonl`.
+"""
+import argparse, json, random, sys, time
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).parents[1]
+sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
+from suite_data import LETTER_CLASSES, SS, draw_glyph, photo_crop, random_colour   # noqa: E402
+
+VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey')
+RESULTS = Path(__file__).parent / 'factor_results.jsonl'
+
+
+def letter_image(label:int, rng:random.Random, variant:str, size:int=32) -> Image.Image:
+    "One image of `variant`: letters-photo's letter, on a flat colour or a photograph, grey where the variant says."
+    if variant.startswith('letters-flat'): img = Image.new('RGB', (size * SS, size * SS), random_colour(rng))
+    else: img = photo_crop(rng, size * SS)
+    draw_glyph(img, LETTER_CLASSES[label], rng)
+    img = img.resize((size, size), Image.LANCZOS)
+    return img.convert('L').convert('RGB') if variant.endswith('grey') else img
+
+
+def write_variant(variant:str, root, n_train:int=8000, n_test:int=1000, seed:int=0) -> Path:
+    "root/variant/{train,test}/<letter>/*.png, classes balanced, as `suite_data.write_set` writes letters-photo."
+    if variant not in VARIANTS: raise ValueError(f'variant: {variant!r} is not one of {VARIANTS}')
+    out = Path(root) / variant
+    for split, n, s in (('train', n_train, seed), ('test', n_test, seed + 1)):
+        rng = random.Random(f'{variant}/{split}/{s}')
+        for c in LETTER_CLASSES: (out / split / c).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            lab = i % len(LETTER_CLASSES)
+            letter_image(lab, rng, variant).save(out / split / LETTER_CLASSES[lab] / f'{i:05d}.png')
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('root', help='where the sets are written')
+    ap.add_argument('--sets', nargs='*', default=list(VARIANTS), choices=VARIANTS)
+    ap.add_argument('--jobs', nargs='*', default=['dino'], choices=('baselines', 'gate', 'cnn', 'dino'))
+    ap.add_argument('--budget', default='tiny', choices=('tiny', 'base'))
+    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='DINOConfig overrides (as dino-nb --set)')
+    ap.add_argument('--results', default=str(RESULTS))
+    a = ap.parse_args()
+    from dino_nb.cli import parse_value
+    from generalization import run_job, recipe, machine
+    over = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
+    for v in a.sets:
+        if not (Path(a.root) / v / 'train').is_dir(): write_variant(v, a.root)
+        for job in a.jobs:
+            t0 = time.time()
+            r = dict(set=v, budget=a.budget, job=job, over=over, recipe=recipe(a.budget, over),
+                     result=run_job(job, v, a.budget, a.root, over), wall_s=round(time.time() - t0, 1), machine=machine())
+            with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
+            print(f"{v} {a.budget} {job}: {r['result']} ({r['wall_s']} s)", flush=True)
+
+
+if __name__ == '__main__':
+    main()
