@@ -14,6 +14,7 @@ from dino_nb.train import get_config, load_splits, build_backbone, EvalImages, k
 from dino_nb.cli import parse_value
 from dino_nb.multicrop import BatchedMultiCrop, MultiCropConfig
 from dino_nb.ema import cosine_schedule
+from dino_nb.supervised import InMemoryImages
 
 def nt_xent(z:torch.Tensor, T:float=0.2) -> torch.Tensor:
     "SimCLR's loss on (2B, d) projections, the two views of image i at rows i and B + i."
@@ -35,12 +36,13 @@ def simclr_knn(**over) -> dict:
     ipe = len(train) // cfg.batch_size; steps = round(cfg.epochs * ipe)
     lrs = cosine_schedule(1e-3, 1e-5, 1, steps, warmup_epochs=0.1)
     crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale, **cfg.augment))
+    images = train.ds.images if hasattr(train.ds, 'images') else InMemoryImages(train).images   # Shapes, or a folder
     gen, t0, knn = torch.Generator().manual_seed(cfg.seed), time.time(), []
     rnd = knn_eval(bb, be, te, cfg, torch.device('cpu'))
     for it in range(steps):
         if it % ipe == 0: order = torch.randperm(len(train), generator=gen)
         idx = order[(it % ipe) * cfg.batch_size:(it % ipe + 1) * cfg.batch_size]
-        with torch.no_grad(): a, b = crop(train.ds.images[idx], generator=gen)
+        with torch.no_grad(): a, b = crop(images[idx], generator=gen)
         loss = nt_xent(model(torch.cat([a, b])))
         for g in opt.param_groups: g['lr'] = float(lrs[it])
         opt.zero_grad(); loss.backward(); opt.step()
