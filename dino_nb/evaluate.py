@@ -43,8 +43,9 @@ def extract_features(
     device=None,     # default: the model's device
     normalize=True,  # apply the ImageNet mean/std (as in training)
     bf16=False,      # bfloat16 autocast (fast on recent CPUs and on GPUs; features come back float32)
+    l2=True,         # L2-normalise (the k-NN's features); False: the backbone's own output, as a DINO head sees it
 ):
-    "L2-normalised features (N, D) float32 on the CPU, and labels (N,)."
+    "Features (N, D) float32 on the CPU, L2-normalised unless told not, and labels (N,)."
     device = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
     model.eval()
@@ -54,7 +55,7 @@ def extract_features(
         with torch.inference_mode():
             for x, y in _batches(data, batch_size):
                 with ctx: f = model(prepare_images(x, device, normalize))
-                feats.append(F.normalize(f.float(), dim=-1).cpu()); labels.append(torch.as_tensor(y))
+                feats.append((F.normalize(f.float(), dim=-1) if l2 else f.float()).cpu()); labels.append(torch.as_tensor(y))
     finally: model.train(was_training)
     return torch.cat(feats), torch.cat(labels).long()   # concatenated outside inference mode: usable with autograd
 

@@ -10,7 +10,6 @@ weights beside chance, raw pixels and the random network, and the attention Jacc
 Every metric is measured on the weights as they are loaded back (`load_trained`), in fp32.
 """
 import argparse, json, math, platform, subprocess, time, warnings
-from dataclasses import asdict
 from pathlib import Path
 
 
@@ -54,6 +53,7 @@ def main():
     from dino_nb.train import FitResult, eval_sets, knn_eval, config_baselines
     from dino_nb.trained import save_trained, load_trained, trained_dir
     from dino_nb.supervised import train_supervised, label_accuracy, init_backbone
+    from dino_nb.collapse import config_key            # the fields that change what a run learns
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')
     cpu = torch.device('cpu')
@@ -84,8 +84,7 @@ def main():
     held_out = Shapes(cfg.n_test, size=cfg.source_size, seed=cfg.seed, split='test', **cfg.shapes)
     if a.keep_supervised:
         s = load_trained('cpu-base-supervised', out)
-        same = lambda c: {k: v for k, v in json.loads(json.dumps(asdict(c))).items() if k not in ('out_dir', 'progress')}
-        if same(s.cfg) != same(cfg):
+        if config_key(s.cfg) != config_key(cfg):
             raise SystemExit('--keep-supervised: the shipped supervised twin was trained from another config: train it again (drop the flag)')
         sup_wall = s.manifest['wall_s']
     else:
