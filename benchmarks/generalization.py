@@ -105,7 +105,7 @@ def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
                     kl=round(ep['kl'][-1], 3), log_K=round(res.history['log_K'], 2), secs=round(time.time() - t0))
     raise ValueError(job)
 
-RECIPE_FIELDS = ('stem', 'koleo_weight', 'centering', 'teacher_update', 'augment')   # what a row's DINO recipe was
+RECIPE_FIELDS = ('stem', 'koleo_weight', 'ibot_weight', 'centering', 'teacher_update', 'augment')   # what a row's DINO recipe was
 
 def recipe(budget:str, over:dict) -> dict:
     "The recipe fields a job ran with (the preset's, then the overrides): rows stay readable when a preset changes."

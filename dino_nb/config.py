@@ -30,12 +30,12 @@ NUMBER_RULES = {
     'depth': _WHOLE_POS, 'drop_path_rate': (False, 0, 1, False), 'out_dim': _WHOLE_POS, 'hidden_dim': _WHOLE_POS,
     'bottleneck_dim': _WHOLE_POS, 'global_size': _WHOLE_POS, 'local_size': _WHOLE_POS, 'n_local': _WHOLE,
     'student_temp': _POS, 'warmup_teacher_temp': _POS, 'teacher_temp': _POS, 'warmup_teacher_temp_epochs': _NONNEG,
-    'center_momentum': _UNIT, 'koleo_weight': _NONNEG, 'momentum_teacher': _UNIT, 'momentum_teacher_end': _UNIT, 'epochs': _POS,
+    'center_momentum': _UNIT, 'koleo_weight': _NONNEG, 'ibot_weight': _NONNEG, 'ibot_mask_p': _UNIT, 'momentum_teacher': _UNIT, 'momentum_teacher_end': _UNIT, 'epochs': _POS,
     'minutes': _NONNEG, 'batch_size': _WHOLE_POS, 'lr': _POS, 'min_lr': _NONNEG, 'warmup_epochs': _NONNEG,
     'weight_decay': _NONNEG, 'weight_decay_end': _NONNEG, 'clip_grad': _NONNEG, 'freeze_last_layer': _NONNEG,
     'num_workers': _WHOLE, 'seed': _WHOLE, 'knn_every': _WHOLE, 'knn_train': _WHOLE_POS, 'knn_test': _WHOLE_POS,
     'knn_k': _WHOLE_POS, 'knn_t': _POS}
-PAIR_FIELDS = ('global_scale', 'local_scale')   # (low, high) area fractions in (0, 1]
+PAIR_FIELDS = ('global_scale', 'local_scale', 'ibot_mask_ratio')   # (low, high) fractions in (0, 1]
 KIND_FIELDS = {'norm_last_layer': bool, 'head_bn': bool, 'shapes': dict, 'augment': dict,
                'data': str, 'data_root': str, 'device': str, 'out_dir': str, 'preset': str, **{k: str for k in CHOICES}}
 
@@ -55,7 +55,7 @@ def check_config(cfg) -> None:
         v = getattr(cfg, name)
         if not (isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
                 and 0 < v[0] <= v[1] <= 1):
-            raise ValueError(f"config field {name!r} takes two area fractions (low, high) with 0 < low <= high <= 1, got {v!r}")
+            raise ValueError(f"config field {name!r} takes two fractions (low, high) with 0 < low <= high <= 1, got {v!r}")
     for name, kind in KIND_FIELDS.items():
         v = getattr(cfg, name)
         if not isinstance(v, kind): raise ValueError(f"config field {name!r} takes a {kind.__name__}, got {v!r}")
@@ -103,6 +103,9 @@ class DINOConfig:
     warmup_teacher_temp_epochs: float = 0  # epochs of the τt warm-up (fractions fine: 0.5)
     center_momentum: float = 0.9
     koleo_weight: float = 0.          # DINOv2's KoLeo term on the student's global CLS features (06_head_loss); DINOv2: 0.1
+    ibot_weight: float = 0.           # iBOT's masked-patch loss on the global crops (06_head_loss); iBOT: 1
+    ibot_mask_ratio: tuple = (0.1, 0.5)  # the share of patches hidden in a masked crop, drawn per crop (iBOT's)
+    ibot_mask_p: float = 0.5          # the share of global crops that get a mask (iBOT's)
     centering: str = 'center'         # 'center' (the paper) or 'sinkhorn' (DINOv2's Sinkhorn-Knopp, 04_centering)
     # teacher
     momentum_teacher: float = 0.996   # EMA momentum at the start, cosine to `momentum_teacher_end` over training
@@ -135,7 +138,7 @@ class DINOConfig:
     preset: str = ''                  # the preset it came from (filled in by `get_config`)
 
     def __post_init__(self):
-        for k in ('global_scale', 'local_scale'):
+        for k in PAIR_FIELDS:                                    # JSON gives lists
             if isinstance(getattr(self, k), list): setattr(self, k, tuple(getattr(self, k)))
         check_config(self)
 

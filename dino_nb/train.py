@@ -13,12 +13,13 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.distributed as dist
+from einops import rearrange
 
 from .data import Shapes, get_dataset, folder_split, resize_crop, normalize, IMAGENET_MEAN, IMAGENET_STD
 from .config import ARCHS, DINOConfig, get_config, config_from_dict
 from .centering import Center
 from .multicrop import BatchedMultiCrop, MultiCropConfig
-from .loss import DINOHead, dino_loss_and_diagnostics, koleo_loss
+from .loss import DINOHead, dino_loss_and_diagnostics, koleo_loss, ibot_loss, patch_masks
 from .ema import ema_update, cosine_schedule, teacher_temp_schedule
 from .evaluate import extract_features, knn_accuracy, knn_baselines, baseline_style
 from .infra import (pick_device, pick_precision, autocast, CKPT_FORMAT, save_checkpoint,
@@ -100,23 +101,37 @@ class MultiCropWrapper(nn.Module):
     def __init__(self, backbone:nn.Module, head:nn.Module):
         super().__init__()
         self.backbone, self.head = backbone, head
-    def forward(self, crops:list, return_features:bool=False):  # True: also the backbone's (n_crops·B, D)
+    def forward(self, crops:list, return_features:bool=False, # True: also the backbone's (n_crops·B, D)
+                masks:torch.Tensor=None, # (n_g·B, N) bool: patches of the first crops the mask token hides (iBOT)
+                patches:bool=False): # True (or a mask given): also the head on the first crops' patch tokens (n_g·B, N, K)
         if isinstance(crops, torch.Tensor): crops = [crops]
+        patches = patches or masks is not None
         feats, start = [], 0
         while start < len(crops):                       # group consecutive crops of the same size
             end = start + 1
             while end < len(crops) and crops[end].shape[-2:] == crops[start].shape[-2:]: end += 1
-            feats.append(self.backbone(torch.cat(crops[start:end])))   # (k·B, D)
+            x = torch.cat(crops[start:end])
+            if patches and start == 0:                  # the global crops, every token (iBOT's option)
+                if masks is not None and len(masks) != len(x):
+                    raise ValueError(f'masks has {len(masks)} rows for {len(x)} crops of the first size')
+                tokens = self.backbone(x, mask=masks, return_all_tokens=True)   # (n_g·B, 1 + N, D)
+                feats.append(tokens[:, 0])
+            else: feats.append(self.backbone(x))        # (k·B, D)
             start = end
         feats = torch.cat(feats)                        # (n_crops·B, D)
-        return (self.head(feats), feats) if return_features else self.head(feats)   # (n_crops·B, K)
+        out = (self.head(feats),) + ((feats,) if return_features else ())   # (n_crops·B, K)
+        if patches:                                     # the same head on every patch token (iBOT's shared head)
+            p = self.head(rearrange(tokens[:, 1:], 'b n d -> (b n) d'))
+            out += (rearrange(p, '(b n) k -> b n k', b=len(tokens)),)
+        return out if len(out) > 1 else out[0]
 
 # %% ../nbs/09_train.ipynb #c93a888f
 def build_backbone(cfg:DINOConfig, drop_path_rate:float=0.):
     "The ViT backbone of `cfg`."
     if cfg.arch not in ARCHS: raise ValueError(f"unknown arch {cfg.arch!r}: choose one of {sorted(ARCHS)}")
     return ARCHS[cfg.arch](patch_size=cfg.patch_size, img_size=cfg.global_size, depth=cfg.depth,
-                           drop_path_rate=drop_path_rate, stem=cfg.stem)
+                           drop_path_rate=drop_path_rate, stem=cfg.stem,
+                           masked_im_modeling=cfg.ibot_weight > 0)
 
 class DINO(nn.Module):
     "The student, the teacher (same architecture, no gradients) and the centre of a DINO run."
@@ -130,6 +145,7 @@ class DINO(nn.Module):
         self.teacher.load_state_dict(self.student.state_dict())
         self.teacher.requires_grad_(False)
         self.center = Center(cfg.out_dim, momentum=cfg.center_momentum)
+        self.patch_center = Center(cfg.out_dim, momentum=cfg.center_momentum) if cfg.ibot_weight else None  # iBOT's
 
 # %% ../nbs/09_train.ipynb #7bc05e44
 def param_groups(model:nn.Module) -> list:
@@ -186,17 +202,23 @@ def train_step(dino:DINO, # student, teacher and centre
     for i, g in enumerate(opt.param_groups):
         g['lr'] = float(sched.lr[it])
         if i == 0: g['weight_decay'] = float(sched.wd[it])
-    tau_t = float(sched.teacher_temp[it])
+    tau_t, ibot = float(sched.teacher_temp[it]), cfg.ibot_weight > 0
+    masks = None
+    if ibot:                                                            # iBOT's option: hide patches of the student's globals
+        masks = patch_masks(2 * len(crops[0]), (cfg.global_size // cfg.patch_size) ** 2, cfg.ibot_mask_ratio,
+                            cfg.ibot_mask_p).to(crops[0].device)        # (2B, N)
     with amp:
-        with torch.no_grad(): t_out = dino.teacher(crops[:2])          # (2B, K)
-        s_out, s_feat = student(crops, return_features=True)            # (n_crops·B, K), (n_crops·B, D)
-    extra = {}
+        with torch.no_grad(): t = dino.teacher(crops[:2], patches=ibot)  # (2B, K) [, (2B, N, K)]
+        s = student(crops, return_features=True, masks=masks)           # (n_crops·B, K), (n_crops·B, D) [, (2B, N, K)]
+    t_out, (s_out, s_feat) = (t[0] if ibot else t), s[:2]
+    extra, weights = {}, {'koleo': cfg.koleo_weight, 'ibot': cfg.ibot_weight}
     if cfg.koleo_weight:                                                # DINOv2's option: spread the CLS features
         extra['koleo'] = sum(koleo_loss(v) for v in s_feat[:len(t_out)].chunk(2))  # each global view on its own
+    if ibot: extra['ibot'] = ibot_loss(s[2], t[1], dino.patch_center.center, masks, cfg.student_temp, tau_t)
     loss, diag = dino_loss_and_diagnostics(s_out, t_out, dino.center.center, cfg.student_temp, tau_t,
                                            centering=cfg.centering, extra=extra)  # fp32; floats read in one sync
-    if extra: loss = loss + cfg.koleo_weight * extra['koleo']
-    total = diag['loss'] + cfg.koleo_weight * diag.get('koleo', 0.)
+    loss = loss + sum(weights[k] * v for k, v in extra.items())
+    total = diag['loss'] + sum(weights[k] * diag[k] for k in extra)
     if not math.isfinite(total): raise NonFiniteLoss(f"the loss is {total} at iteration {it}")
     opt.zero_grad(set_to_none=True)
     (scaler.scale(loss) if scaler else loss).backward()
@@ -210,6 +232,7 @@ def train_step(dino:DINO, # student, teacher and centre
     else: opt.step()
     if cfg.teacher_update == 'ema': ema_update(dino.teacher, dino.student, float(sched.momentum[it]))   # the EMA step
     dino.center.update(t_out)                                           # the centre step
+    if ibot: dino.patch_center.update(rearrange(t[1], 'b n k -> (b n) k'))   # and the patch centre's
     return diag
 
 # %% ../nbs/09_train.ipynb #db94de86
@@ -315,6 +338,7 @@ class FitResult:
         return {'format': CKPT_FORMAT, 'config': asdict(self.cfg), 'epoch': epoch,
                 'student': self.dino.student.state_dict(), 'teacher': self.dino.teacher.state_dict(),
                 'center': self.dino.center.state_dict(), 'history': self.history,
+                **({'patch_center': self.dino.patch_center.state_dict()} if self.dino.patch_center is not None else {}),
                 'optimizer': opt.state_dict() if opt else None, 'scaler': scaler.state_dict() if scaler else None,
                 'torch_rng': torch.get_rng_state()}
     def save(self, path=None) -> Path:
@@ -330,6 +354,7 @@ class FitResult:
         dino = DINO(cfg)
         dino.student.load_state_dict(ck['student']); dino.teacher.load_state_dict(ck['teacher'])
         dino.center.load_state_dict(ck['center'])
+        if dino.patch_center is not None: dino.patch_center.load_state_dict(ck['patch_center'])
         return cls(cfg, dino, ck['history'], path.parent)
     def plot(self, base:dict=None):
         "The training curves, with `base` (e.g. `baselines(res)`) drawn on the k-NN panel."
@@ -349,6 +374,7 @@ def _restore(ck:dict, dino:DINO, opt, scaler):
     "Load a checkpoint's states into the run; returns (first epoch to train, history)."
     dino.student.load_state_dict(ck['student']); dino.teacher.load_state_dict(ck['teacher'])
     dino.center.load_state_dict(ck['center'])
+    if dino.patch_center is not None: dino.patch_center.load_state_dict(ck['patch_center'])
     if ck.get('optimizer'): opt.load_state_dict(ck['optimizer'])
     if scaler and ck.get('scaler'): scaler.load_state_dict(ck['scaler'])
     torch.set_rng_state(ck['torch_rng'])

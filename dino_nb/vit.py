@@ -155,6 +155,7 @@ class VisionTransformer(nn.Module):
                  qkv_bias:bool=True, # bias in the qkv Linears
                  drop_path_rate:float=0., # stochastic depth of the last block (linear from 0 at the first)
                  stem:str='patch', # 'patch': one strided conv (official, timm); 'conv': `ConvStem` (Xiao et al. 2021); 'hybrid': `HybridStem` (ViT paper)
+                 masked_im_modeling:bool=False, # a learned mask token for iBOT's masked-patch loss (06_head_loss)
                 ):
         super().__init__()
         if stem not in STEMS: raise ValueError(f"stem must be one of {sorted(STEMS)}, not {stem!r}")
@@ -166,22 +167,28 @@ class VisionTransformer(nn.Module):
         dpr = torch.linspace(0, drop_path_rate, depth).tolist()
         self.blocks = nn.ModuleList([Block(embed_dim, num_heads, mlp_ratio, qkv_bias, p) for p in dpr])
         self.norm = nn.LayerNorm(embed_dim, eps=1e-6)
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, embed_dim)) if masked_im_modeling else None   # iBOT: zeros
         nn.init.trunc_normal_(self.pos_embed, std=.02)
         nn.init.trunc_normal_(self.cls_token, std=.02)
         self.apply(init_weights)
 
-    def prepare_tokens(self, x:torch.Tensor) -> torch.Tensor:
-        "(B, C, H, W) images -> (B, 1 + N, D) tokens: CLS first, position embedding added."
+    def prepare_tokens(self, x:torch.Tensor, mask:torch.Tensor=None) -> torch.Tensor: # mask: (B, N) bool, iBOT's
+        "(B, C, H, W) images -> (B, 1 + N, D) tokens: CLS first, masked patches replaced by the mask token, position embedding added."
         tokens = self.patch_embed(x)                                            # (B, N, D)
+        if mask is not None:
+            if self.mask_token is None: raise ValueError('this ViT has no mask token: build it with masked_im_modeling=True')
+            tokens = torch.where(rearrange(mask, 'b n -> b n 1'), self.mask_token.to(tokens.dtype), tokens)
         cls = repeat(self.cls_token, '1 1 d -> b 1 d', b=x.shape[0])            # (B, 1, D)
         pos = interpolate_pos_embed(self.pos_embed, self.patch_embed.grid_size(*x.shape[-2:]))  # (1, 1 + N, D)
         return torch.cat([cls, tokens], dim=1) + pos
 
-    def forward(self, x:torch.Tensor) -> torch.Tensor:
+    def forward(self, x:torch.Tensor, mask:torch.Tensor=None, # (B, N) bool: patches the mask token replaces (iBOT)
+                return_all_tokens:bool=False): # True: every token (B, 1 + N, D), CLS first
         "(B, C, H, W) images -> (B, D) final-norm CLS features."
-        x = self.prepare_tokens(x)
+        x = self.prepare_tokens(x, mask)
         for blk in self.blocks: x = blk(x)
-        return self.norm(x)[:, 0]
+        x = self.norm(x)
+        return x if return_all_tokens else x[:, 0]
 
     def get_last_selfattention(self, x:torch.Tensor) -> torch.Tensor:
         "(B, C, H, W) images -> (B, heads, 1 + N, 1 + N) attention weights of the last block."
@@ -256,6 +263,7 @@ def load_checkpoint(model:nn.Module, # the backbone to load into
         raise ValueError(f'could not read checkpoint {path} ({type(e).__name__}: {str(e).splitlines()[0][:200]}): '
                          'the file may be corrupt or partly downloaded: delete it and download it again') from e
     sd = backbone_state_dict(ckpt, checkpoint_key)
+    if getattr(model, 'mask_token', None) is None: sd.pop('mask_token', None)   # iBOT's token is for training only
     if 'pos_embed' in sd and hasattr(model, 'pos_embed') and sd['pos_embed'].shape != model.pos_embed.shape:
         sd['pos_embed'] = interpolate_pos_embed(sd['pos_embed'], math.isqrt(model.pos_embed.shape[1] - 1))
     try: model.load_state_dict(sd, strict=True)

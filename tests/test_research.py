@@ -121,3 +121,16 @@ def test_factor_probe_sets(tmp_path):
         return np.unique(a, axis=0, return_counts=True)[1].max() / len(a)
     assert background_share('letters-flat') > 0.3 > background_share('letters-photo-grey')   # flat vs photographed
     with pytest.raises(ValueError, match='variant'): write_variant('letters-photo', tmp_path)
+
+def test_paired_views_probe_cuts_crop_k_from_rendering_k():
+    "Each training image carries one rendering per crop, on different photos, and crop k of the multi-crop comes from rendering k."
+    from paired_views_probe import make_set, PerViewCrop
+    x, y = make_set(4, 3, grey=True, split='train')
+    assert x.shape == (4, 9, 32, 32) and x.dtype == torch.uint8 and y.tolist() == [0, 1, 2, 3]
+    assert not torch.equal(x[:, :3], x[:, 3:6])                                 # another photograph behind each
+    assert torch.equal(x[:, 0], x[:, 1])                                        # grey
+    marked = torch.cat([torch.full((2, 3, 8, 8), 40 * k, dtype=torch.uint8) for k in range(3)], 1)   # rendering k = 40k
+    fake = lambda imgs, generator=None: [imgs] * 3                              # three "crops", each the input itself
+    crops = PerViewCrop(fake, shared=False)(marked)
+    assert [c.unique().tolist() for c in crops] == [[0], [40], [80]]
+    assert all(c.unique().tolist() == [0] for c in PerViewCrop(fake, shared=True)(marked))

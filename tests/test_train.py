@@ -203,7 +203,7 @@ def test_default_preset_on_cuda_finishes_in_minutes(monkeypatch):
 
 @pytest.mark.parametrize('setting, words', [('lr=abc', "'lr' takes a number > 0, got 'abc'"),
                                             ('batch_size=-4', "'batch_size' takes a whole number >= 1, got -4"),
-                                            ('global_scale=0.6,0.2', "'global_scale' takes two area fractions"),
+                                            ('global_scale=0.6,0.2', "'global_scale' takes two fractions"),
                                             ('precision=fp8', "'precision' takes one of")])
 def test_cli_bad_config_value_is_one_line_before_any_work(tmp_path, setting, words):
     r = subprocess.run(['dino-nb', 'fit', '--out', str(tmp_path / 'r'), '--set', setting], capture_output=True, text=True, timeout=120)
@@ -228,6 +228,33 @@ def test_dinov2_options_train_and_are_checked(tmp_path):
         loss = res.history['iter']['loss']
         assert all(torch.isfinite(torch.tensor(loss))) and loss != base, over
     for bad in (dict(centering='swav'), dict(koleo_weight=-1)):
+        with pytest.raises(ValueError, match=next(iter(bad))): train.get_config('cpu-tiny', **bad)
+
+def test_ibot_option_trains_resumes_exactly_and_is_checked(tmp_path, monkeypatch):
+    "`ibot_weight` adds the masked-patch loss: finite, a different run, an exact resume with its patch centre, one-line errors."
+    ib = {**TINY, 'koleo_weight': 0, 'precision': 'fp32'}
+    base = fit(epochs=1, out_dir=str(tmp_path / 'base'), **ib).history['iter']['loss']
+    straight = fit(epochs=2, out_dir=str(tmp_path / 'a'), **{**ib, 'ibot_weight': 1.0})
+    loss = straight.history['iter']['loss']
+    assert all(torch.isfinite(torch.tensor(loss))) and loss[:len(base)] != base
+    assert straight.dino.student.backbone.mask_token.abs().sum() > 0            # the mask token learned
+    real = train.train_epoch
+    def interrupted(run, epoch):
+        if epoch == 1: raise KeyboardInterrupt
+        return real(run, epoch)
+    monkeypatch.setattr(train, 'train_epoch', interrupted)
+    with pytest.raises(KeyboardInterrupt): fit(epochs=2, out_dir=str(tmp_path / 'b'), **{**ib, 'ibot_weight': 1.0})
+    monkeypatch.setattr(train, 'train_epoch', real)
+    resumed = fit(epochs=2, out_dir=str(tmp_path / 'b'), resume=True, **{**ib, 'ibot_weight': 1.0})
+    for (k, a), b in zip(straight.dino.teacher.state_dict().items(), resumed.dino.teacher.state_dict().values()):
+        assert torch.equal(a, b), k
+    assert torch.equal(straight.dino.patch_center.center, resumed.dino.patch_center.center)
+    loaded = train.FitResult.load(tmp_path / 'b')
+    assert torch.equal(loaded.dino.patch_center.center, resumed.dino.patch_center.center)
+    plain = train.build_backbone(train.get_config(**{k: v for k, v in ib.items() if k != 'progress'}))
+    from dino_nb.vit import load_checkpoint as load_backbone
+    load_backbone(plain, tmp_path / 'b' / 'checkpoint.pth')                      # the mask token is left behind
+    for bad in (dict(ibot_weight=-1), dict(ibot_mask_ratio=(0.6, 0.2)), dict(ibot_mask_p=2)):
         with pytest.raises(ValueError, match=next(iter(bad))): train.get_config('cpu-tiny', **bad)
 
 def test_library_calls_leave_the_global_rng_alone(tmp_path):
