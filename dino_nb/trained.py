@@ -14,8 +14,7 @@ import torch
 import torch.nn as nn
 
 from .infra import save_checkpoint
-from .loss import DINOHead
-from .train import DINOConfig, config_from_dict, build_backbone, plot_history
+from .train import DINOConfig, config_from_dict, build_backbone, build_head, plot_history
 
 # %% ../nbs/14_trained.ipynb #27e53f58
 TRAINED_FORMAT = 'dino_nb-trained-1'
@@ -87,9 +86,7 @@ def load_trained(name:str='cpu-base', # one of `trained_names()`
         t.classifier = nn.Linear(w.shape[1], w.shape[0]).eval()
         t.classifier.load_state_dict({k: v.float() for k, v in state['classifier'].items()})
     if 'head' in state:
-        c = t.cfg
-        t.head = DINOHead(t.backbone.embed_dim, c.out_dim, hidden_dim=c.hidden_dim, bottleneck_dim=c.bottleneck_dim,
-                          norm_last_layer=c.norm_last_layer, use_bn=c.head_bn).eval()
+        t.head = build_head(t.cfg, t.backbone.embed_dim).eval()
         t.head.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state['head'].items()})
         t.center = state['center']
     return t

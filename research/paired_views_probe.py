@@ -94,12 +94,12 @@ def main():
     bank_ds = SourceImages(Rendered(train_x[:, :3].contiguous(), train_y), 32)
     bank = torch.utils.data.Subset(bank_ds, torch.randperm(len(bank_ds), generator=g)[:cfg.knn_train].tolist())
     test = SourceImages(Rendered(test_x, test_y), 32)
-    T._resolve_data = lambda data, cfg: (train, bank, test)                  # the probe's own splits
+    T.holdout_splits = lambda data, cfg: (train, bank, test)                 # the probe's own splits for its dataset
     make_crop = T.BatchedMultiCrop
     T.BatchedMultiCrop = lambda *args, **kw: PerViewCrop(make_crop(*args, **kw), a.views == 'shared')
     name = f"letters-photo{'-grey' if a.grey else ''}-paired-{a.views}"
     t0 = time.time()
-    res = T.fit(Rendered(train_x, train_y), preset=preset, progress='none', out_dir=f'runs/probe-{name}-{a.budget}', **kw)
+    res = T.fit(train.ds, preset=preset, progress='none', out_dir=f'runs/probe-{name}-{a.budget}', **kw)
     ep = res.history['epoch']
     result = dict(teacher=[round(v, 1) for v in ep['knn_teacher'] if v is not None], student=round(ep['knn_student'][-1], 1),
                   h=round(ep['teacher_entropy'][-1], 2), kl=round(ep['kl'][-1], 3), log_K=round(res.history['log_K'], 2),
