@@ -111,7 +111,7 @@ def knn_verdict(teacher:float, # the teacher's k-NN accuracy (%)
     head = f"teacher - better baseline ({name}): {gap:+.1f} points"
     if gap >= clear: return f"{head}: clearly above"
     base_images = round(PRESETS['cpu-base']['epochs'] * PRESETS['cpu-base']['n_train'])
-    more = (f"try --preset cpu-base --set koleo_weight=0.1 ({base_images:,} images; KoLeo as in cpu-tiny)"
+    more = (f"try --preset cpu-base ({base_images:,} images)"
             if preset == 'cpu-tiny' else "try more --epochs or --minutes")
     if str(data).lower() not in ('shapes', 'cifar10', 'stl10'):
         more += f"; first check that this budget can learn these images: dino-nb gate {data} --preset {preset or 'cpu-tiny'}"

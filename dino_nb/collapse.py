@@ -89,7 +89,8 @@ TINY = dict(depth=1, n_train=512, n_test=256, batch_size=32, epochs=3, warmup_ep
             teacher_temp=0.04, warmup_teacher_temp=0.04, momentum_teacher=0.98, momentum_teacher_end=1.0)
 
 # %% ../nbs/11_collapse.ipynb #55d8d896
-SWEEP_SCALE = dict(epochs=6, knn_every=1)   # cpu-base's recipe for 750 iterations, k-NN every epoch
+SWEEP_SCALE = dict(epochs=6, knn_every=1, koleo_weight=0.)   # cpu-base's recipe for 750 iterations, k-NN every epoch;
+                                                             # the paper's loss: KoLeo (DINOv2) also spreads the features
 ABLATIONS = {
     'DINO': ablation(),
     'sharpening only': ablation(centering=False),

@@ -143,20 +143,20 @@ class DINOConfig:
         check_config(self)
 
 # %% ../nbs/17_config.ipynb #855bfdd1
-# cpu-base: a ViT-tiny/8 of 4 blocks with a conv stem on SCATTER, 32/16-px crops, 18 epochs (cpu-tiny shares it)
+# cpu-base: a ViT-tiny/8 of 4 blocks with a conv stem on SCATTER, 32/16-px crops, 18 epochs, DINOv2's KoLeo (cpu-tiny shares it)
 CPU_BASE = dict(arch='vit_tiny', patch_size=8, depth=4, stem='conv', global_size=32, local_size=16, n_local=4,
                 global_scale=(0.2, 0.5), local_scale=(0.05, 0.2), source_size=32, shapes=SCATTER,
                 out_dim=256, hidden_dim=512, bottleneck_dim=128, head_bn=True, batch_size=64,
                 epochs=18, warmup_epochs=1, lr=0.004, momentum_teacher=0.998, momentum_teacher_end=0.998,
                 teacher_temp=0.02, warmup_teacher_temp=0.02, freeze_last_layer=0.25, drop_path_rate=0.0,
-                n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000, knn_every=3)
+                koleo_weight=0.1, n_train=8_000, n_test=1_000, knn_train=3_000, knn_test=1_000, knn_every=3)
 
 PRESETS = {
     'gpu-small': dict(arch='vit_small', patch_size=16, global_size=224, local_size=96, n_local=10,
                       source_size=256, batch_size=64, epochs=100, data='cifar10'),
     'cpu-base': CPU_BASE,
     'cpu-tiny': {**CPU_BASE, **dict(shapes=SCATTER6, epochs=3, minutes=5, batch_size=32, lr=0.008, momentum_teacher=0.996,
-                     momentum_teacher_end=0.98, koleo_weight=0.1, knn_every=1)},  # cpu-base's network and crops; 5 minutes
+                     momentum_teacher_end=0.98, knn_every=1)},  # cpu-base's network and crops; 5 minutes
     'gpu-colab': dict(arch='vit_tiny', patch_size=4, depth=12, global_size=32, local_size=16, n_local=6,
                       source_size=32, out_dim=4096, hidden_dim=2048, bottleneck_dim=256, batch_size=256, epochs=24,
                       warmup_epochs=2.4, momentum_teacher=0.99, data='cifar10', knn_every=5, knn_train=10_000),

@@ -23,7 +23,7 @@ from PIL import Image
 
 ROOT = Path(__file__).parents[1]
 sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
-from suite_data import LETTER_CLASSES, SS, draw_glyph, photo_crop, random_colour   # noqa: E402
+from suite_data import LETTER_CLASSES, SS, draw_glyph, photo_crop, random_colour, write_splits   # noqa: E402
 
 VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey')
 RESULTS = Path(__file__).parent / 'factor_results.jsonl'
@@ -41,14 +41,8 @@ def letter_image(label:int, rng:random.Random, variant:str, size:int=32) -> Imag
 def write_variant(variant:str, root, n_train:int=8000, n_test:int=1000, seed:int=0) -> Path:
     "root/variant/{train,test}/<letter>/*.png, classes balanced, as `suite_data.write_set` writes letters-photo."
     if variant not in VARIANTS: raise ValueError(f'variant: {variant!r} is not one of {VARIANTS}')
-    out = Path(root) / variant
-    for split, n, s in (('train', n_train, seed), ('test', n_test, seed + 1)):
-        rng = random.Random(f'{variant}/{split}/{s}')
-        for c in LETTER_CLASSES: (out / split / c).mkdir(parents=True, exist_ok=True)
-        for i in range(n):
-            lab = i % len(LETTER_CLASSES)
-            letter_image(lab, rng, variant).save(out / split / LETTER_CLASSES[lab] / f'{i:05d}.png')
-    return out
+    return write_splits(Path(root) / variant, variant, LETTER_CLASSES,
+                        lambda labels, rng, s: [letter_image(lab, rng, variant) for lab in labels], n_train, n_test, seed)
 
 
 def main():

@@ -2,6 +2,7 @@
 tools/run_jaccard.py (their attention measure on any run folder). Marked `research`, as the probes: CI runs them
 as their own step (`pytest -m research`)."""
 import json, subprocess, sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,16 @@ def test_make_trained_and_run_jaccard(tmp_path, tiny):
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tmp_path / 'out' / 'cpu-base-supervised.pth').read_bytes() == sup_bytes
     assert load_trained('cpu-base', tmp_path / 'out').manifest['commit'] == 'b' * 40
+    # the twin is kept across a DINO-only loss term (KoLeo), and refused, before anything is written, for any other change
+    sys.path.insert(0, str(TOOLS))
+    from make_trained import twin_key
+    assert twin_key(d.cfg) == twin_key(replace(d.cfg, koleo_weight=d.cfg.koleo_weight + 0.5)) != twin_key(replace(d.cfg, seed=d.cfg.seed + 1))
+    man = tmp_path / 'out' / 'cpu-base-supervised.json'
+    m2 = json.loads(man.read_text()); m2['config']['seed'] += 1; man.write_text(json.dumps(m2))
+    dino_bytes = (tmp_path / 'out' / 'cpu-base.pth').read_bytes()
+    r = subprocess.run([sys.executable, str(TOOLS / 'make_trained.py'), str(run), '--fit-command', 'x', '--out', str(tmp_path / 'out'),
+                        '--keep-supervised'], capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0 and 'another config' in r.stderr and (tmp_path / 'out' / 'cpu-base.pth').read_bytes() == dino_bytes
     # run_jaccard.py scores a run folder with the manifest's measure: the same images, the run's fp32 teacher
     r = subprocess.run([sys.executable, str(TOOLS / 'run_jaccard.py'), str(run), '--n-eval', '16'],
                        capture_output=True, text=True, timeout=600)

@@ -37,6 +37,14 @@ def jaccard_scorer(cfg, n_eval:int=500):
     return lambda net: jaccard_summary(mask_jaccard(net, imgs.images, imgs.masks))
 
 
+NOT_READ_BY_SUPERVISED = ('koleo_weight',)   # a term of the DINO loss only: the supervised twin's training never reads it
+
+def twin_key(cfg) -> dict:
+    "The config fields that change what the supervised twin learns (`config_key` without the DINO-only loss terms)."
+    from dino_nb.collapse import config_key
+    return {k: v for k, v in config_key(cfg).items() if k not in NOT_READ_BY_SUPERVISED}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('run', help='the run folder of `dino-nb fit --preset cpu-base`')
@@ -53,7 +61,6 @@ def main():
     from dino_nb.train import FitResult, eval_sets, knn_eval, config_baselines
     from dino_nb.trained import save_trained, load_trained, trained_dir
     from dino_nb.supervised import train_supervised, label_accuracy, init_backbone
-    from dino_nb.collapse import config_key            # the fields that change what a run learns
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')
     cpu = torch.device('cpu')
@@ -63,6 +70,10 @@ def main():
 
     res = FitResult.load(a.run)
     cfg, hist = res.cfg, res.history
+    if a.keep_supervised:                                         # checked before anything is written
+        kept = load_trained('cpu-base-supervised', out)
+        if twin_key(kept.cfg) != twin_key(cfg):
+            raise SystemExit('--keep-supervised: the shipped supervised twin was trained from another config: train it again (drop the flag)')
     bank, test = eval_sets(cfg)
     base = config_baselines(cfg, cpu, 'fp32')                    # on the same bank and test images
     jac = jaccard_scorer(cfg, a.n_eval)
@@ -83,10 +94,7 @@ def main():
     # the supervised network: same ViT, same initial weights, labels, as many images
     held_out = Shapes(cfg.n_test, size=cfg.source_size, seed=cfg.seed, split='test', **cfg.shapes)
     if a.keep_supervised:
-        s = load_trained('cpu-base-supervised', out)
-        if config_key(s.cfg) != config_key(cfg):
-            raise SystemExit('--keep-supervised: the shipped supervised twin was trained from another config: train it again (drop the flag)')
-        sup_wall = s.manifest['wall_s']
+        s, sup_wall = kept, kept.manifest['wall_s']
     else:
         t0 = time.time()
         bb, clf, sup_hist = train_supervised(cfg)

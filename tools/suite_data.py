@@ -124,27 +124,34 @@ def _distractors(img:Image.Image, rng:random.Random, k=(1, 3), radius=(0.12, 0.2
         mask = Image.new('L', (2 * r, 2 * r)); ImageDraw.Draw(mask).ellipse((0, 0, 2 * r - 1, 2 * r - 1), fill=255)
         img.paste(photo_crop(rng, 2 * r, scale=(0.05, 0.2)), (rng.randint(-r, side - r), rng.randint(-r, side - r)), mask)
 
+def write_splits(out, name:str, classes, make, n_train:int=8000, n_test:int=1000, seed:int=0) -> Path:
+    "Write out/{train,test}/<class>/*.png, classes balanced, from `make(labels, rng, split_seed)` (a list of images)."
+    out = Path(out)
+    for split, n, s in (('train', n_train, seed), ('test', n_test, seed + 1)):
+        rng = random.Random(f'{name}/{split}/{s}')
+        labels = [i % len(classes) for i in range(n)]
+        imgs = make(labels, rng, s)
+        for c in classes: (out / split / c).mkdir(parents=True, exist_ok=True)
+        for i, (lab, im) in enumerate(zip(labels, imgs)): im.save(out / split / classes[lab] / f'{i:05d}.png')
+    return out
+
 def write_set(name:str, root, n_train:int=8000, n_test:int=1000, size:int=32, seed:int=0) -> Path:
     "Write one set of the suite as root/name/{train,test}/<class>/*.png, classes balanced; returns its folder."
     out = Path(root) / name
     if name == 'letters-folder': return make_glyph_folder(out, n_train, n_test, size, seed)
     classes = {'shapes-photo': SHAPE_CLASSES, 'clutter-photo': SHAPE_CLASSES, 'letters-photo': LETTER_CLASSES,
                'icons-photo': [f'u{ord(c):04x}' for c in ICON_CLASSES], 'textures': TEXTURE_CLASSES}[name]
-    for split, n, s in (('train', n_train, seed), ('test', n_test, seed + 1)):
-        rng = random.Random(f'{name}/{split}/{s}')
-        labels = [i % len(classes) for i in range(n)]
+    def make(labels, rng, s):
         if name == 'shapes-photo':
-            imgs = _shapes_on_photos(labels, rng, size, 2 * s + 7, count=(1, 2), scale=(0.3, 0.6))
-        elif name == 'clutter-photo':
+            return _shapes_on_photos(labels, rng, size, 2 * s + 7, count=(1, 2), scale=(0.3, 0.6))
+        if name == 'clutter-photo':
             imgs = []
             for im in _shapes_on_photos(labels, rng, size * 2, 2 * s + 11, count=(2, 4), scale=(0.2, 0.4)):
                 _distractors(im, rng); imgs.append(im.resize((size, size), Image.LANCZOS))
-        else:
-            draw = {'letters-photo': letters_photo, 'icons-photo': icons_photo, 'textures': textures}[name]
-            imgs = [draw(lab, rng, size) for lab in labels]
-        for c in classes: (out / split / c).mkdir(parents=True, exist_ok=True)
-        for i, (lab, im) in enumerate(zip(labels, imgs)): im.save(out / split / classes[lab] / f'{i:05d}.png')
-    return out
+            return imgs
+        draw = {'letters-photo': letters_photo, 'icons-photo': icons_photo, 'textures': textures}[name]
+        return [draw(lab, rng, size) for lab in labels]
+    return write_splits(out, name, classes, make, n_train, n_test, seed)
 
 def show_set(folder, path, n:int=24):
     "Save a grid of the first `n` training images of a set folder, one class per column where it can."
