@@ -7,6 +7,12 @@ the class; the image's colour (k-means, `N_COLOURS` clusters, of each image's me
 colour layout (the same on its 4 × 4 average-pooled RGB). Each with the teacher, the random init of the run and raw
 pixels, and the share of the most common label (what always guessing it scores). A teacher that scores the colours
 far above the class has clustered on colour, not on the objects.
+
+    python research/shortcut_probe.py RUN --readouts   # also: is the class anywhere in the features?
+
+`--readouts` scores the class with four readouts of the teacher and the random init: k-NN and a linear probe
+(08_knn's `linear_probe`), each on the CLS token and on the mean of the patch tokens (the paper's linear evaluation
+of ViT-B adds the pooled patches). A class that only the k-NN on CLS misses would show up in the others.
 """
 import argparse, json
 
@@ -50,6 +56,35 @@ def probe(run:str) -> dict:
     return out
 
 
+def _tokens(net, ds, device) -> tuple:
+    "L2-normalised CLS and mean-pooled patch features of `net` on `ds` (`EvalImages`), and the labels."
+    net.eval()
+    cls, patches, ys = [], [], []
+    with torch.no_grad():
+        for s in range(0, len(ds), 256):
+            xb, yb = zip(*(ds[i] for i in range(s, min(s + 256, len(ds)))))
+            t = net(torch.stack(xb).to(device), return_all_tokens=True)          # (B, 1 + N, D), CLS first
+            cls.append(F.normalize(t[:, 0], dim=1)); patches.append(F.normalize(t[:, 1:].mean(1), dim=1)); ys += yb
+    return torch.cat(cls).cpu(), torch.cat(patches).cpu(), torch.tensor(ys)
+
+
+def readouts(run:str) -> dict:
+    "{network: {readout: %}}: the class by k-NN and by a linear probe, on the CLS token and on the mean patch token."
+    from dino_nb.evaluate import linear_probe
+    res = FitResult.load(run)
+    cfg, cpu = res.cfg, torch.device('cpu')
+    bank, test = eval_sets(cfg)
+    out = {}
+    for name, net in {'teacher': res.teacher, 'random init': init_backbone(cfg)}.items():
+        (cb, pb, yb), (ct, pt, yt) = _tokens(net, bank, cpu), _tokens(net, test, cpu)
+        row = {}
+        for feat, fb, ft in (('CLS', cb, ct), ('patch mean', pb, pt)):
+            row[f'k-NN, {feat}'] = knn_accuracy(fb, yb, ft, yt, k=cfg.knn_k, T=cfg.knn_t)
+            row[f'linear, {feat}'] = linear_probe(fb, yb, ft, yt)
+        out[name] = {k: round(v, 1) for k, v in row.items()}
+    return out
+
+
 def _knn(net, bank, test, lb, lt, cfg, device) -> float:
     "Weighted k-NN (%) of `net`'s CLS features for labels `lb` (bank) and `lt` (test)."
     net.eval()
@@ -62,8 +97,14 @@ def _knn(net, bank, test, lb, lt, cfg, device) -> float:
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('run', help='a `dino-nb fit` run folder (or its checkpoint.pth)')
+    ap.add_argument('--readouts', action='store_true', help='also score the class with k-NN and linear probes on CLS and patch tokens')
     a = ap.parse_args()
     r = probe(a.run)
     print(f"{'target':24}" + ''.join(f'{c:>13}' for c in next(iter(r.values()))))
     for name, row in r.items(): print(f'{name:24}' + ''.join(f'{v:12.1f}%' for v in row.values()))
     print(json.dumps(r))
+    if a.readouts:
+        r = readouts(a.run)
+        print(f"{'class, by':14}" + ''.join(f'{c:>20}' for c in next(iter(r.values()))))
+        for name, row in r.items(): print(f'{name:14}' + ''.join(f'{v:19.1f}%' for v in row.values()))
+        print(json.dumps(r))

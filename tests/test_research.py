@@ -90,12 +90,16 @@ def test_dynamics_probe_script(tmp_path):
 
 def test_shortcut_probe(tmp_path, tiny):
     "The shortcut probe scores the class and two colour targets for a run's teacher beside its baselines."
-    from shortcut_probe import probe, colour_labels
+    from shortcut_probe import probe, colour_labels, readouts
     train.fit(epochs=1, out_dir=str(tmp_path), **tiny)
     r = probe(str(tmp_path))
     assert list(r) == ['class', 'mean colour', 'colour layout (4 × 4)']
     assert all(list(row) == ['teacher', 'random init', 'raw pixels', 'majority'] and all(0 <= v <= 100 for v in row.values())
                for row in r.values())
+    ro = readouts(str(tmp_path))                              # the class by four readouts, for both networks
+    assert list(ro) == ['teacher', 'random init'] and all(
+        list(row) == ['k-NN, CLS', 'linear, CLS', 'k-NN, patch mean', 'linear, patch mean'] and all(0 <= v <= 100 for v in row.values())
+        for row in ro.values())
     # colour clusters are found: images of two flat colours fall in two clusters, test images in the bank's
     red, blue = torch.zeros(3, 8, 8, dtype=torch.uint8), torch.zeros(3, 8, 8, dtype=torch.uint8)
     red[0], blue[2] = 250, 250
