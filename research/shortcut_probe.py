@@ -56,16 +56,19 @@ def probe(run:str) -> dict:
     return out
 
 
+class _ClsAndPatchMean(torch.nn.Module):
+    "A backbone's CLS token and the mean of its patch tokens, side by side: (B, 2D)."
+    def __init__(self, net): super().__init__(); self.net = net
+    def forward(self, x):
+        t = self.net(x, return_all_tokens=True)                                  # (B, 1 + N, D), CLS first
+        return torch.cat([t[:, 0], t[:, 1:].mean(1)], dim=1)
+
+
 def _tokens(net, ds, device) -> tuple:
     "L2-normalised CLS and mean-pooled patch features of `net` on `ds` (`EvalImages`), and the labels."
-    net.eval()
-    cls, patches, ys = [], [], []
-    with torch.no_grad():
-        for s in range(0, len(ds), 256):
-            xb, yb = zip(*(ds[i] for i in range(s, min(s + 256, len(ds)))))
-            t = net(torch.stack(xb).to(device), return_all_tokens=True)          # (B, 1 + N, D), CLS first
-            cls.append(F.normalize(t[:, 0], dim=1)); patches.append(F.normalize(t[:, 1:].mean(1), dim=1)); ys += yb
-    return torch.cat(cls).cpu(), torch.cat(patches).cpu(), torch.tensor(ys)
+    f, y = extract_features(_ClsAndPatchMean(net), ds, device=device, normalize=False, l2=False)
+    cls, patches = (F.normalize(h, dim=1) for h in f.chunk(2, dim=1))
+    return cls, patches, y
 
 
 def readouts(run:str) -> dict:

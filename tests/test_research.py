@@ -138,3 +138,11 @@ def test_paired_views_probe_cuts_crop_k_from_rendering_k():
     crops = PerViewCrop(fake, shared=False)(marked)
     assert [c.unique().tolist() for c in crops] == [[0], [40], [80]]
     assert all(c.unique().tolist() == [0] for c in PerViewCrop(fake, shared=True)(marked))
+
+def test_cluster_probe(tmp_path, tiny):
+    "The cluster probe scores a run folder's teacher with 10b's measures, each a percentage."
+    from cluster_probe import cluster_scores
+    train.fit(epochs=1, out_dir=str(tmp_path), **tiny)
+    r = cluster_scores(str(tmp_path))
+    assert list(r) == ['run', 'seed', 'koleo_weight', 'knn', 'same class in 5 nearest', 'NMI', 'ARI']
+    assert all(0 <= r[k] <= 100 for k in ('knn', 'same class in 5 nearest', 'NMI')) and -100 <= r['ARI'] <= 100
