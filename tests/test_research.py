@@ -146,3 +146,18 @@ def test_cluster_probe(tmp_path, tiny):
     r = cluster_scores(str(tmp_path))
     assert list(r) == ['run', 'seed', 'koleo_weight', 'knn', 'same class in 5 nearest', 'NMI', 'ARI']
     assert all(0 <= r[k] <= 100 for k in ('knn', 'same class in 5 nearest', 'NMI')) and -100 <= r['ARI'] <= 100
+
+def test_init_probe_starts_from_the_shipped_teacher(tmp_path):
+    "The init probe's run starts with the shipped teacher's backbone in both networks and a fresh head."
+    from init_probe import start_from_shipped
+    from dino_nb.trained import load_trained
+    cfg = train.get_config('cpu-base', **{**PROBE_RUN, 'depth': 4}, out_dir=str(tmp_path), precision='fp32')  # the shipped network
+    run = train.setup_run('shapes', cfg)
+    head = {k: v.clone() for k, v in run.res.dino.student.head.state_dict().items()}
+    want = load_trained('cpu-base').backbone.float().state_dict()
+    assert not torch.equal(run.res.dino.teacher.backbone.state_dict()['cls_token'], want['cls_token'])   # random before
+    start_from_shipped(run)
+    for net in (run.res.dino.student, run.res.dino.teacher):
+        got = net.backbone.state_dict()
+        assert all(torch.equal(got[k], want[k]) for k in want)
+    assert all(torch.equal(v, head[k]) for k, v in run.res.dino.student.head.state_dict().items())

@@ -37,14 +37,6 @@ def jaccard_scorer(cfg, n_eval:int=500):
     return lambda net: jaccard_summary(mask_jaccard(net, imgs.images, imgs.masks))
 
 
-NOT_READ_BY_SUPERVISED = ('koleo_weight',)   # a term of the DINO loss only: the supervised twin's training never reads it
-
-def twin_key(cfg) -> dict:
-    "The config fields that change what the supervised twin learns (`config_key` without the DINO-only loss terms)."
-    from dino_nb.collapse import config_key
-    return {k: v for k, v in config_key(cfg).items() if k not in NOT_READ_BY_SUPERVISED}
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('run', help='the run folder of `dino-nb fit --preset cpu-base`')
@@ -60,7 +52,7 @@ def main():
     import torch
     from dino_nb.train import FitResult, eval_sets, knn_eval, config_baselines
     from dino_nb.trained import save_trained, load_trained, trained_dir
-    from dino_nb.supervised import train_supervised, label_accuracy, init_backbone
+    from dino_nb.supervised import train_supervised, label_accuracy, init_backbone, twin_key
     from dino_nb.data import Shapes
     warnings.simplefilter('ignore')
     cpu = torch.device('cpu')
