@@ -77,8 +77,8 @@ def cnn_accuracy(cfg, images:int, lr:float=3e-3, batch:int=32) -> dict:
     with torch.no_grad(): pred = torch.cat([net(norm(xt[i:i + 500])).argmax(1) for i in range(0, len(xt), 500)])
     return dict(cnn_acc=round(100 * (pred == yt).float().mean().item(), 1), cnn_s=round(time.time() - t0, 1), images=steps * batch)
 
-def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
-    "One measurement of the suite, as a dict of numbers."
+def run_job(job:str, name:str, budget:str, root, over:dict, out_dir:str=None) -> dict:
+    "One measurement of the suite, as a dict of numbers (a DINO run's folder: `out_dir`, default runs/suite-NAME-BUDGET)."
     warnings.simplefilter('ignore')
     from dino_nb.train import get_config, config_baselines, fit
     preset, epochs = BUDGETS[budget]
@@ -98,7 +98,7 @@ def run_job(job:str, name:str, budget:str, root, over:dict) -> dict:
     if job == 'dino':
         data = cfg_over.pop('data')
         t0 = time.time()
-        res = fit(data, preset=preset, progress='none', out_dir=f'runs/suite-{name}-{budget}', **cfg_over)
+        res = fit(data, preset=preset, progress='none', out_dir=out_dir or f'runs/suite-{name}-{budget}', **cfg_over)
         ep = res.history['epoch']
         return dict(teacher=[None if v is None else round(v, 1) for v in ep['knn_teacher']],
                     student=round(ep['knn_student'][-1], 1), h=round(ep['teacher_entropy'][-1], 2),

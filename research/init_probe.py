@@ -42,9 +42,9 @@ def main():
     over = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     setup = T.setup_run
     T.setup_run = lambda data, cfg: start_from_shipped(setup(data, cfg))      # fit builds its run through this
-    t0 = time.time()
+    out, t0 = f'runs/probe-{a.name}-from-shipped-{a.budget}', time.time()          # the run's folder
     r = dict(set=f'{a.name}-from-shipped', budget=a.budget, job='dino', over=over, recipe=recipe(a.budget, over),
-             result=run_job('dino', a.name, a.budget, a.root, over), wall_s=round(time.time() - t0, 1), machine=machine())
+             result=run_job('dino', a.name, a.budget, a.root, over, out_dir=out), wall_s=round(time.time() - t0, 1), machine=machine())
     with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
     print(f"{r['set']} {a.budget}: {r['result']} ({r['wall_s']} s)", flush=True)
 

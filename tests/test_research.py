@@ -161,3 +161,14 @@ def test_init_probe_starts_from_the_shipped_teacher(tmp_path):
         got = net.backbone.state_dict()
         assert all(torch.equal(got[k], want[k]) for k in want)
     assert all(torch.equal(v, head[k]) for k, v in run.res.dino.student.head.state_dict().items())
+
+def test_cnn_dino_probe_backbone(monkeypatch):
+    "The CNN control: 192-d pooled features at both crop sizes, and DINO builds student and teacher from it."
+    from cnn_dino_probe import CNNBackbone
+    net = CNNBackbone()
+    assert net.embed_dim == 192 and net(torch.randn(2, 3, 32, 32)).shape == net(torch.randn(2, 3, 16, 16)).shape == (2, 192)
+    monkeypatch.setattr(train, 'build_backbone', lambda cfg, drop_path_rate=0.: CNNBackbone())
+    dino = train.DINO(train.get_config('cpu-tiny', out_dim=64))
+    assert isinstance(dino.teacher.backbone, CNNBackbone)
+    out = dino.student([torch.randn(4, 3, 32, 32)] * 2 + [torch.randn(4, 3, 16, 16)] * 2)
+    assert out.shape == (16, 64) and torch.equal(dino.teacher.backbone.net[0].weight, dino.student.backbone.net[0].weight)
