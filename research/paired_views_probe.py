@@ -3,6 +3,7 @@
     python research/paired_views_probe.py --grey --views own           # every crop of an image: its own photo behind it
     python research/paired_views_probe.py --grey --views shared        # the baseline: one photo, as letters-photo
     python research/paired_views_probe.py --views own --set 'global_scale=[0.4,1.0]' 'local_scale=[0.05,0.4]'
+    python research/paired_views_probe.py --grey --views own --backbone cnn    # research/cnn_dino_probe.py's small CNN
 
 letters-photo (tools/suite_data.py) draws one letter on a crop of a photograph. DINO's teacher stays at chance on it
 (and on its grey variant, research/factor_probe.py), while the same letters on a flat grey are learned. Hypothesis:
@@ -74,9 +75,13 @@ def main():
     ap.add_argument('--n-train', type=int, default=8000)
     ap.add_argument('--budget', default='tiny', choices=('tiny', 'base'))
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='DINOConfig overrides (as dino-nb --set)')
+    ap.add_argument('--backbone', default='vit', choices=('vit', 'cnn'), help="the preset's ViT, or the suite's small CNN")
     ap.add_argument('--results', default=str(RESULTS))
     a = ap.parse_args()
     import dino_nb.train as T
+    if a.backbone == 'cnn':
+        from cnn_dino_probe import CNNBackbone
+        T.build_backbone = lambda cfg, drop_path_rate=0.: CNNBackbone()
     from dino_nb.cli import parse_value
     from dino_nb.train import SourceImages, get_config
     from generalization import BUDGETS, machine
@@ -97,7 +102,7 @@ def main():
     T.holdout_splits = lambda data, cfg: (train, bank, test)                 # the probe's own splits for its dataset
     make_crop = T.BatchedMultiCrop
     T.BatchedMultiCrop = lambda *args, **kw: PerViewCrop(make_crop(*args, **kw), a.views == 'shared')
-    name = f"letters-photo{'-grey' if a.grey else ''}-paired-{a.views}"
+    name = f"letters-photo{'-grey' if a.grey else ''}-paired-{a.views}" + '-cnn' * (a.backbone == 'cnn')
     t0 = time.time()
     res = T.fit(train.ds, preset=preset, progress='none', out_dir=f'runs/probe-{name}-{a.budget}', **kw)
     ep = res.history['epoch']
