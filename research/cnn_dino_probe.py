@@ -12,15 +12,9 @@ learn the letters where the ViT does not. The run is the suite's `dino` job with
 without its classifier (192-d pooled features, as wide as the ViT's CLS): same head, loss, crops, schedules and k-NN.
 Rows go to `research/factor_results.jsonl` (set `SET-cnn`).
 """
-import argparse, json, sys, time
-from pathlib import Path
-
 import torch.nn as nn
 
-ROOT = Path(__file__).parents[1]
-sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
-
-RESULTS = Path(__file__).parent / 'factor_results.jsonl'
+from patched_dino import run_patched
 
 
 class CNNBackbone(nn.Module):
@@ -33,25 +27,10 @@ class CNNBackbone(nn.Module):
     def forward(self, x): return self.net(x)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('root', help='where the suite sets are (tools/suite_data.py ROOT)')
-    ap.add_argument('name', help='a set under root, or scatter6 / scatter')
-    ap.add_argument('--budget', default='tiny', choices=('tiny', 'base'))
-    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='DINOConfig overrides (as dino-nb --set)')
-    ap.add_argument('--results', default=str(RESULTS))
-    a = ap.parse_args()
-    import dino_nb.train as T
-    from dino_nb.cli import parse_value
-    from generalization import run_job, recipe, machine
-    over = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
-    T.build_backbone = lambda cfg, drop_path_rate=0.: CNNBackbone()     # DINO builds student and teacher through this
-    out, t0 = f'runs/probe-{a.name}-cnn-{a.budget}', time.time()          # the run's folder
-    r = dict(set=f'{a.name}-cnn', budget=a.budget, job='dino', over=over, recipe=recipe(a.budget, over),
-             result=run_job('dino', a.name, a.budget, a.root, over, out_dir=out), wall_s=round(time.time() - t0, 1), machine=machine())
-    with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
-    print(f"{r['set']} {a.budget}: {r['result']} ({r['wall_s']} s)", flush=True)
+def patch(T):
+    "DINO builds its student and teacher through `build_backbone`: make it the CNN."
+    T.build_backbone = lambda cfg, drop_path_rate=0.: CNNBackbone()
 
 
 if __name__ == '__main__':
-    main()
+    run_patched(__doc__.splitlines()[0], 'cnn', patch)

@@ -80,8 +80,8 @@ def main():
     a = ap.parse_args()
     import dino_nb.train as T
     if a.backbone == 'cnn':
-        from cnn_dino_probe import CNNBackbone
-        T.build_backbone = lambda cfg, drop_path_rate=0.: CNNBackbone()
+        from cnn_dino_probe import patch
+        patch(T)
     from dino_nb.cli import parse_value
     from dino_nb.train import SourceImages, get_config
     from generalization import BUDGETS, machine

@@ -172,3 +172,17 @@ def test_cnn_dino_probe_backbone(monkeypatch):
     assert isinstance(dino.teacher.backbone, CNNBackbone)
     out = dino.student([torch.randn(4, 3, 32, 32)] * 2 + [torch.randn(4, 3, 16, 16)] * 2)
     assert out.shape == (16, 64) and torch.equal(dino.teacher.backbone.net[0].weight, dino.student.backbone.net[0].weight)
+
+def test_patched_dino_runs_the_suite_job_with_the_patch(tmp_path, monkeypatch):
+    "The patched probes' command line: the patch is applied before the run, and one row is appended, named SET-TAG."
+    from glyph_folder import make_glyph_folder
+    from patched_dino import run_patched
+    make_glyph_folder(tmp_path / 'glyphs', n_train=64, n_test=32, seed=0)
+    monkeypatch.chdir(tmp_path)                                                  # the run folder goes under runs/ here
+    seen = []
+    r = run_patched('test', 'noop', lambda T: seen.append(T.fit), argv=[
+        str(tmp_path), 'glyphs', '--results', str(tmp_path / 'rows.jsonl'), '--set', 'epochs=1', 'depth=1', 'batch_size=32',
+        'knn_train=32', 'knn_test=32', 'n_local=2'])
+    assert seen == [train.fit] and r['set'] == 'glyphs-noop' and (tmp_path / 'runs/probe-glyphs-noop-tiny').is_dir()
+    assert json.loads((tmp_path / 'rows.jsonl').read_text())['result'] == r['result']
+    assert len(r['result']['teacher']) == 1 and 0 <= r['result']['teacher'][0] <= 100
