@@ -7,6 +7,7 @@ the 2B - 2 other crops of the batch the negatives; temperature 0.2) through a 19
 A diagnostic for the recipe search, not part of the library. Arguments are `DINOConfig` overrides, values as JSON:
 
     python research/ssl_sanity.py stem=conv 'global_scale=[0.5,1.0]' 'shapes={"classes":["circle","triangle","square","star","cross","ring"],"rotate":false}'
+    python research/ssl_sanity.py --cnn data=/tmp/suite/letters-photo epochs=18   # research/cnn_dino_probe.py's CNN
 """
 import sys, json, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -24,13 +25,15 @@ def nt_xent(z:torch.Tensor, T:float=0.2) -> torch.Tensor:
     B = len(z) // 2
     return F.cross_entropy(sim, torch.cat([torch.arange(B, 2 * B), torch.arange(B)]))
 
-def simclr_knn(**over) -> dict:
+def simclr_knn(cnn:bool=False, # the suite's small CNN (research/cnn_dino_probe.py) instead of the preset's ViT
+               **over) -> dict:
     "Train SimCLR for the DINO run's steps on its data and global crops; the k-NN after every epoch."
     cfg = get_config('cpu-tiny', device='cpu', precision='fp32', **over)
     torch.manual_seed(cfg.seed)
     train, bank, test = load_splits(cfg)
     be, te = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)
-    bb = build_backbone(cfg)
+    if cnn: from cnn_dino_probe import CNNBackbone
+    bb = CNNBackbone() if cnn else build_backbone(cfg)
     model = nn.Sequential(bb, nn.Linear(bb.embed_dim, 512), nn.GELU(), nn.Linear(512, 128))
     opt = make_optimizer(model, torch.device('cpu'))
     ipe = len(train) // cfg.batch_size; steps = round(cfg.epochs * ipe)
@@ -47,8 +50,9 @@ def simclr_knn(**over) -> dict:
         for g in opt.param_groups: g['lr'] = float(lrs[it])
         opt.zero_grad(); loss.backward(); opt.step()
         if (it + 1) % ipe == 0: knn.append(round(knn_eval(bb, be, te, cfg, torch.device('cpu')), 1))
-    return dict(overrides=over, steps=steps, random_init=round(rnd, 1), knn=knn, loss=round(loss.item(), 3),
+    return dict(overrides=over, backbone='cnn' if cnn else cfg.arch, steps=steps, random_init=round(rnd, 1), knn=knn, loss=round(loss.item(), 3),
                 s=round(time.time() - t0))
 
 if __name__ == '__main__':
-    print(json.dumps(simclr_knn(**{k: parse_value(v) for k, v in (kv.split('=', 1) for kv in sys.argv[1:])})))
+    args = [a for a in sys.argv[1:] if a != '--cnn']
+    print(json.dumps(simclr_knn('--cnn' in sys.argv, **{k: parse_value(v) for k, v in (kv.split('=', 1) for kv in args)})))

@@ -53,6 +53,8 @@ def test_ssl_sanity_script():
     assert nt_xent(torch.cat([z[:8], z[:8]]) * 5) < nt_xent(z) - 1
     r = simclr_knn(**PROBE_RUN, epochs=2)
     assert r['steps'] == 8 and len(r['knn']) == 2 and all(0 <= k <= 100 for k in r['knn'])
+    r = simclr_knn(cnn=True, **PROBE_RUN, epochs=1)                              # the CNN control's backbone
+    assert r['backbone'] == 'cnn' and len(r['knn']) == 1 and 0 <= r['knn'][0] <= 100
 
 def test_what_it_learned_script(tmp_path):
     "The attribute diagnostic re-draws the run's Shapes exactly and scores every attribute for every feature."
