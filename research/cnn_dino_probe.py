@@ -22,8 +22,8 @@ class CNNBackbone(nn.Module):
     def __init__(self):
         super().__init__()
         from generalization import small_cnn
-        self.net = small_cnn(10)[:-1]                         # drop the classifier: conv blocks, pool, flatten
-        self.embed_dim = self.net[-4].num_features            # the last BatchNorm's width (192)
+        cnn = small_cnn(10)
+        self.net, self.embed_dim = cnn[:-1], cnn[-1].in_features   # without the classifier; its input width (192)
     def forward(self, x): return self.net(x)
 
 

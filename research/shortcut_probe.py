@@ -46,10 +46,10 @@ def probe(run:str) -> dict:
     ib, it = imgs(bank), imgs(test)
     targets = {'class': (yb, yt), 'mean colour': colour_labels(ib, it, 1), 'colour layout (4 × 4)': colour_labels(ib, it, 4)}
     nets = {'teacher': res.teacher, 'random init': init_backbone(cfg)}
+    feats = {n: _cls_features(net, bank, test, cpu) for n, net in nets.items()}   # once a network, scored on every target
     out = {}
     for name, (lb, lt) in targets.items():
-        row = {}
-        for n, net in nets.items(): row[n] = _knn(net, bank, test, lb, lt, cfg, cpu)
+        row = {n: knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t) for n, (fb, ft) in feats.items()}
         row['raw pixels'] = knn_accuracy(rb, lb, rt, lt, k=cfg.knn_k, T=cfg.knn_t)
         row['majority'] = 100 * torch.bincount(lt).max().item() / len(lt)
         out[name] = {k: round(v, 1) for k, v in row.items()}
@@ -88,13 +88,11 @@ def readouts(run:str) -> dict:
     return out
 
 
-def _knn(net, bank, test, lb, lt, cfg, device) -> float:
-    "Weighted k-NN (%) of `net`'s CLS features for labels `lb` (bank) and `lt` (test)."
+def _cls_features(net, bank, test, device) -> tuple:
+    "`net`'s CLS features of the bank and the test images (as the k-NN reads them)."
     net.eval()
     with torch.no_grad():
-        fb, _ = extract_features(net, bank, device=device, normalize=False)
-        ft, _ = extract_features(net, test, device=device, normalize=False)
-    return knn_accuracy(fb, lb, ft, lt, k=cfg.knn_k, T=cfg.knn_t)
+        return tuple(extract_features(net, ds, device=device, normalize=False)[0] for ds in (bank, test))
 
 
 if __name__ == '__main__':

@@ -50,8 +50,8 @@ def simclr_knn(cnn:bool=False, # the suite's small CNN (research/cnn_dino_probe.
         for g in opt.param_groups: g['lr'] = float(lrs[it])
         opt.zero_grad(); loss.backward(); opt.step()
         if (it + 1) % ipe == 0: knn.append(round(knn_eval(bb, be, te, cfg, torch.device('cpu')), 1))
-    return dict(overrides=over, backbone='cnn' if cnn else cfg.arch, steps=steps, random_init=round(rnd, 1), knn=knn, loss=round(loss.item(), 3),
-                s=round(time.time() - t0))
+    return dict(overrides=over, backbone='cnn' if cnn else cfg.arch, steps=steps, random_init=round(rnd, 1), knn=knn,
+                loss=round(loss.item(), 3), s=round(time.time() - t0))
 
 if __name__ == '__main__':
     args = [a for a in sys.argv[1:] if a != '--cnn']
