@@ -4,6 +4,7 @@
     python research/paired_views_probe.py --grey --views shared        # the baseline: one photo, as letters-photo
     python research/paired_views_probe.py --views own --set 'global_scale=[0.4,1.0]' 'local_scale=[0.05,0.4]'
     python research/paired_views_probe.py --grey --views own --backbone cnn    # research/cnn_dino_probe.py's small CNN
+    python research/paired_views_probe.py --views own --labelled-start 24000   # from a start trained with labels
 
 letters-photo (tools/suite_data.py) draws one letter on a crop of a photograph. DINO's teacher stays at chance on it
 (and on its grey variant, research/factor_probe.py), while the same letters on a flat grey are learned. Hypothesis:
@@ -12,6 +13,9 @@ the letter. This probe draws each training letter (same face, size, position and
 photo crops and feeds crop v of the multi-crop from rendering v, so that no two views share a photograph and only the
 letter is common to them. `--views shared` feeds every crop from rendering 0: the ordinary data, the baseline beside it.
 The k-NN bank and test set are ordinary images (one photo each): bank = rendering 0 of the training images.
+
+`--labelled-start N`: student and teacher start from the ViT trained with labels on N images of rendering 0
+(research/warm_start_probe.py), so the question becomes whether the views keep the letter the start already sees.
 
 A diagnostic, not a recipe: a user's folder has no second photograph behind its objects. Rows go to
 `research/factor_results.jsonl` (set `letters-photo[-grey]-paired-VIEWS`).
@@ -76,6 +80,8 @@ def main():
     ap.add_argument('--budget', default='tiny', choices=('tiny', 'base'))
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='DINOConfig overrides (as dino-nb --set)')
     ap.add_argument('--backbone', default='vit', choices=('vit', 'cnn'), help="the preset's ViT, or the suite's small CNN")
+    ap.add_argument('--labelled-start', type=int, default=0, metavar='N',
+                    help='start from the ViT trained with labels on N images (research/warm_start_probe.py); 0: random')
     ap.add_argument('--results', default=str(RESULTS))
     a = ap.parse_args()
     import dino_nb.train as T
@@ -102,14 +108,24 @@ def main():
     T.holdout_splits = lambda data, cfg: (train, bank, test)                 # the probe's own splits for its dataset
     make_crop = T.BatchedMultiCrop
     T.BatchedMultiCrop = lambda *args, **kw: PerViewCrop(make_crop(*args, **kw), a.views == 'shared')
-    name = f"letters-photo{'-grey' if a.grey else ''}-paired-{a.views}" + '-cnn' * (a.backbone == 'cnn')
+    start = {}
+    if a.labelled_start:                                # one start for both --views: trained on rendering 0
+        from warm_start_probe import labelled_start, START
+        labelled = Rendered(train_x[:, :3].contiguous(), train_y)
+        labelled.classes = LETTER_CLASSES
+        setup = T.setup_run
+        T.setup_run = lambda data, cfg: labelled_start(setup(data, cfg), a.labelled_start, train=labelled)
+        start = START
+    name = f"letters-photo{'-grey' if a.grey else ''}-paired-{a.views}" + '-cnn' * (a.backbone == 'cnn') + \
+        f'-from-labels-{a.labelled_start}' * bool(a.labelled_start)
     t0 = time.time()
     res = T.fit(train.ds, preset=preset, progress='none', out_dir=f'runs/probe-{name}-{a.budget}', **kw)
     ep = res.history['epoch']
     result = dict(teacher=[round(v, 1) for v in ep['knn_teacher'] if v is not None], student=round(ep['knn_student'][-1], 1),
                   h=round(ep['teacher_entropy'][-1], 2), kl=round(ep['kl'][-1], 3), log_K=round(res.history['log_K'], 2),
                   secs=round(time.time() - t0))
-    r = dict(set=name, budget=a.budget, job='dino', over=over, result=result, wall_s=result['secs'], machine=machine())
+    r = dict(set=name, budget=a.budget, job='dino', over=over, result=result, wall_s=result['secs'], machine=machine(),
+             **({'start': dict(start)} if start else {}))
     with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
     print(f"{name} {a.budget}: {result}", flush=True)
 

@@ -9,8 +9,9 @@ sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
 RESULTS = Path(__file__).parent / 'factor_results.jsonl'
 
 
-def run_patched(description:str, tag:str, patch, argv=None) -> dict:
-    "Parse ROOT SET [--budget] [--set], apply `patch(dino_nb.train)`, run the suite's `dino` job, append its row as SET-TAG."
+def run_patched(description:str, tag:str, patch, argv=None, extra=None) -> dict:
+    """Parse ROOT SET [--budget] [--set], apply `patch(dino_nb.train)`, run the suite's `dino` job, append its row as SET-TAG
+    (with `extra()`'s fields, where given: what the patch measured)."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument('root', help='where the suite sets are (tools/suite_data.py ROOT)')
     ap.add_argument('name', help='a set under root, or scatter6 / scatter')
@@ -26,7 +27,7 @@ def run_patched(description:str, tag:str, patch, argv=None) -> dict:
     out, t0 = f'runs/probe-{a.name}-{tag}-{a.budget}', time.time()                   # the run's folder
     r = dict(set=f'{a.name}-{tag}', budget=a.budget, job='dino', over=over, recipe=recipe(a.budget, over),
              result=run_job('dino', a.name, a.budget, a.root, over, out_dir=out), wall_s=round(time.time() - t0, 1),
-             machine=machine())
+             machine=machine(), **(extra() if extra else {}))
     with open(a.results, 'a') as f: f.write(json.dumps(r) + '\n')
     print(f"{r['set']} {a.budget}: {r['result']} ({r['wall_s']} s)", flush=True)
     return r

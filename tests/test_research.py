@@ -182,9 +182,38 @@ def test_patched_dino_runs_the_suite_job_with_the_patch(tmp_path, monkeypatch):
     make_glyph_folder(tmp_path / 'glyphs', n_train=64, n_test=32, seed=0)
     monkeypatch.chdir(tmp_path)                                                  # the run folder goes under runs/ here
     seen = []
-    r = run_patched('test', 'noop', lambda T: seen.append(T.fit), argv=[
+    r = run_patched('test', 'noop', lambda T: seen.append(T.fit), extra=lambda: dict(start=dict(n=len(seen))), argv=[
         str(tmp_path), 'glyphs', '--results', str(tmp_path / 'rows.jsonl'), '--set', 'epochs=1', 'depth=1', 'batch_size=32',
         'knn_train=32', 'knn_test=32', 'n_local=2'])
     assert seen == [train.fit] and r['set'] == 'glyphs-noop' and (tmp_path / 'runs/probe-glyphs-noop-tiny').is_dir()
-    assert json.loads((tmp_path / 'rows.jsonl').read_text())['result'] == r['result']
+    row = json.loads((tmp_path / 'rows.jsonl').read_text())
+    assert row['result'] == r['result'] and row['start'] == {'n': 1}            # `extra` is read after the run
     assert len(r['result']['teacher']) == 1 and 0 <= r['result']['teacher'][0] <= 100
+
+def test_warm_start_probe_loads_a_labelled_start_and_reuses_it(tmp_path, monkeypatch):
+    """The warm-start probe: student and teacher start from one backbone trained with labels (not the random init), its
+    k-NN is recorded, and a cached start is reused only while the network, data and images agree."""
+    import warm_start_probe as W
+    from dino_nb import supervised
+    cfg = train.get_config('cpu-tiny', **PROBE_RUN, out_dir=str(tmp_path / 'a'), precision='fp32')
+    run = train.setup_run('shapes', cfg)
+    random_cls = run.res.dino.teacher.backbone.cls_token.clone()
+    cache = tmp_path / 'start.pt'
+    W.labelled_start(run, images=64, cache=cache)
+    got = [net.backbone.state_dict() for net in (run.res.dino.student, run.res.dino.teacher)]
+    assert all(torch.equal(got[0][k], got[1][k]) for k in got[0])
+    assert not torch.equal(got[1]['cls_token'], random_cls) and 0 <= W.START['start_knn'] <= 100
+    assert W.START['labelled_images'] == 64 and cache.exists()
+    from paired_views_probe import make_set, Rendered                          # the paired probe's start: its own letters
+    letters = Rendered(*make_set(64, 1, grey=False, split='train'))
+    letters.classes = tuple(range(10))
+    other = train.setup_run('shapes', train.get_config('cpu-tiny', **PROBE_RUN, out_dir=str(tmp_path / 'c'), precision='fp32'))
+    W.labelled_start(other, images=64, train=letters)
+    assert not torch.equal(other.res.dino.teacher.backbone.cls_token, got[1]['cls_token'])
+    calls = []
+    monkeypatch.setattr(supervised, 'train_supervised', lambda *a, **k: calls.append(1) or (_ for _ in ()).throw(RuntimeError))
+    again = train.setup_run('shapes', train.get_config('cpu-tiny', **PROBE_RUN, out_dir=str(tmp_path / 'b'), precision='fp32'))
+    W.labelled_start(again, images=64, cache=cache)                                 # the same start, from the cache
+    assert calls == [] and torch.equal(again.res.dino.teacher.backbone.cls_token, got[1]['cls_token'])
+    with pytest.raises(RuntimeError):                                                # other images: trained again
+        W.labelled_start(again, images=96, cache=cache)

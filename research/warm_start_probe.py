@@ -1,0 +1,62 @@
+"""Does DINO keep letter features it is given, or does its objective pull them back to the photograph?
+
+    python research/warm_start_probe.py /tmp/suite letters-photo --labelled-images 24000   # cpu-tiny's DINO budget after
+    python research/warm_start_probe.py /tmp/suite letters-photo --cache /tmp/start.pt --set lr=0.001   # one change
+
+Every DINO run on letters-photo ends at chance, even where the views share nothing but the letter. Two readings: (a)
+a bootstrapping failure: DINO's targets start as a random network's outputs, which carry the photograph and not the
+letter, and nothing lifts the letter out of them; (b) a fixed-point failure: even targets that already carry the
+letter would drift back to whatever the views agree on most (the photograph). The probe tells them apart: the suite's
+`dino` job starts from a backbone trained *with labels* on the same training images (the learnability gate's recipe:
+`train_supervised`, 80-100 % crops, lr 1e-3) for `--labelled-images` images, so the first teacher already carries part
+of the letter (its k-NN is printed and recorded as `start_knn`). If the teacher's k-NN then holds or rises, the
+objective can use the letter once it is found (a); if it falls back towards chance, the objective itself prefers the
+photograph (b). Labels are used only to make the start; the run itself is plain DINO. Rows go to
+`research/factor_results.jsonl` (set `SET-from-labels-N`).
+"""
+import argparse, dataclasses, json
+from pathlib import Path
+from patched_dino import run_patched
+
+START = {}   # what the start was: filled by the patch, read after the run
+
+
+def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None):
+    "Train the run's backbone with labels on `train` (default: its training images); load it into both networks; record its k-NN."
+    import torch
+    from dino_nb.supervised import train_supervised, InMemoryImages, GATE_CROPS, twin_key
+    from dino_nb.train import knn_eval
+    cfg = run.res.cfg
+    # the start depends on the network and the data, not on the DINO recipe being probed: the gate's crops, no extra
+    # colour, and the default local scale (the supervised run cuts no local crops; it only keeps the cache key stable)
+    start_cfg = dataclasses.replace(cfg, global_scale=GATE_CROPS, local_scale=type(cfg)().local_scale, augment={})
+    key = json.dumps({**twin_key(start_cfg), 'images': images, 'lr': lr}, sort_keys=True, default=str)
+    saved = torch.load(cache, weights_only=True) if cache and cache.exists() else None
+    if saved is not None and saved['key'] == key: sd, info = saved['backbone'], saved['info']
+    else:
+        if train is None: train = run.train.ds if getattr(run.train, 'fast', False) else InMemoryImages(run.train)
+        backbone, _, hist = train_supervised(start_cfg, train, steps=max(1, images // cfg.batch_size), lr=lr)
+        sd = backbone.state_dict()
+        info = dict(labelled_images=images, start_knn=round(knn_eval(backbone, run.bank, run.test, cfg,
+                                                                      torch.device('cpu'), 'fp32'), 1),
+                    train_acc_last=round(100 * sum(hist['accuracy'][-20:]) / len(hist['accuracy'][-20:]), 1))
+        if cache: torch.save(dict(key=key, backbone=sd, info=info), cache)
+    for net in (run.res.dino.student, run.res.dino.teacher): net.backbone.load_state_dict(sd)
+    START.update(info)
+    print(f"start: trained with labels on {images:,} images, teacher k-NN {START['start_knn']} %", flush=True)
+    return run
+
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument('--labelled-images', type=int, default=24_000)
+    ap.add_argument('--cache', type=Path, help='keep the start here; reused only while every config field but the crop scales and colour agrees')
+    a, rest = ap.parse_known_args()
+    n = a.labelled_images
+
+    def patch(T):
+        setup = T.setup_run
+        T.setup_run = lambda data, cfg: labelled_start(setup(data, cfg), n, cache=a.cache)
+
+    r = run_patched(__doc__.splitlines()[0], f'from-labels-{n}', patch, rest, extra=lambda: dict(start=dict(START)))
+    print(json.dumps({**START, 'teacher': r['result']['teacher']}))
