@@ -1,5 +1,5 @@
 """The command line of the probes that run the suite's DINO job with one piece of the library swapped
-(research/init_probe.py, research/cnn_dino_probe.py): one set, one budget, one row in research/factor_results.jsonl."""
+(research/init_probe.py, research/cnn_dino_probe.py, research/warm_start_probe.py): one set, one budget, one row in research/factor_results.jsonl."""
 import argparse, json, sys, time
 from pathlib import Path
 
