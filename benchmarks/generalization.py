@@ -52,9 +52,9 @@ def cnn_accuracy(cfg, images:int, lr:float=3e-3, batch:int=32) -> dict:
     "Test accuracy (%) of `small_cnn` trained with labels on `images` images of `cfg`'s data (flips only)."
     from dino_nb.train import load_splits
     from dino_nb.data import IMAGENET_MEAN, IMAGENET_STD
-    from dino_nb.supervised import InMemoryImages as InMemory   # a dataset's uint8 images and labels as two tensors
+    from dino_nb.supervised import InMemoryImages   # a dataset's uint8 images and labels as two tensors
     train, _, test = load_splits(cfg)
-    train, test = InMemory(train), InMemory(test)
+    train, test = InMemoryImages.of(train), InMemoryImages(test)
     (x, y), (xt, yt) = (train.images, train.labels), (test.images, test.labels)
     mean, std = (torch.tensor(v).view(1, 3, 1, 1) for v in (IMAGENET_MEAN, IMAGENET_STD))
     norm = lambda u: (u.float() / 255 - mean) / std

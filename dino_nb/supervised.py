@@ -99,6 +99,10 @@ class InMemoryImages(torch.utils.data.Dataset):
         self.classes = tuple(range(int(self.labels.max()) + 1))
     def __len__(self): return len(self.labels)
     def __getitem__(self, i): return self.images[i], int(self.labels[i])
+    @classmethod
+    def of(cls, ds): # a `SourceImages` (what `load_splits` returns) or any map-style dataset
+        "`ds`'s images as tensors: the ones it already holds in memory, else read once."
+        return ds.ds if getattr(ds, 'fast', False) else cls(ds)
 
 def learnability_gate(data='shapes', # a folder of images (one sub-folder a class), 'shapes', 'cifar10' or 'stl10'
                       preset:str='cpu-tiny', # whose network, crops and image budget
@@ -109,7 +113,7 @@ def learnability_gate(data='shapes', # a folder of images (one sub-folder a clas
     "The supervised ceiling (%), raw-pixel and random-init k-NN (%) and chance for `data` at `preset`'s budget."
     cfg = get_config(preset, data=str(data), **{'device': 'cpu', 'precision': 'fp32', **overrides})
     train, bank, test = load_splits(cfg)
-    train = train.ds if getattr(train, 'fast', False) else InMemoryImages(train)   # a folder: read once into memory
+    train = InMemoryImages.of(train)
     images = images or round(cfg.epochs * (len(train) // cfg.batch_size)) * cfg.batch_size
     base = config_baselines(cfg)
     bank, test = EvalImages(bank, cfg.global_size), EvalImages(test, cfg.global_size)

@@ -39,7 +39,7 @@ def simclr_knn(cnn:bool=False, # the suite's small CNN (research/cnn_dino_probe.
     ipe = len(train) // cfg.batch_size; steps = round(cfg.epochs * ipe)
     lrs = cosine_schedule(1e-3, 1e-5, 1, steps, warmup_epochs=0.1)
     crop = BatchedMultiCrop(MultiCropConfig.for_size(cfg.global_size, cfg.local_size, 0, global_scale=cfg.global_scale, **cfg.augment))
-    images = train.ds.images if hasattr(train.ds, 'images') else InMemoryImages(train).images   # Shapes, or a folder
+    images = InMemoryImages.of(train).images   # Shapes, or a folder read once
     gen, t0, knn = torch.Generator().manual_seed(cfg.seed), time.time(), []
     rnd = knn_eval(bb, be, te, cfg, torch.device('cpu'))
     for it in range(steps):

@@ -1,4 +1,4 @@
-"""Does DINO keep letter features it is given, or does its objective pull them back to the photograph?
+"""Does DINO keep letter features it is given, or does its objective pull them away?
 
     python research/warm_start_probe.py /tmp/suite letters-photo --labelled-images 24000   # cpu-tiny's DINO budget after
     python research/warm_start_probe.py /tmp/suite letters-photo --cache /tmp/start.pt --set lr=0.001   # one change
@@ -6,12 +6,13 @@
 Every DINO run on letters-photo ends at chance, even where the views share nothing but the letter. Two readings: (a)
 a bootstrapping failure: DINO's targets start as a random network's outputs, which carry the photograph and not the
 letter, and nothing lifts the letter out of them; (b) a fixed-point failure: even targets that already carry the
-letter would drift back to whatever the views agree on most (the photograph). The probe tells them apart: the suite's
+letter would drift back to whatever the views agree on most. The probe tells them apart: the suite's
 `dino` job starts from a backbone trained *with labels* on the same training images (the learnability gate's recipe:
 `train_supervised`, 80-100 % crops, lr 1e-3) for `--labelled-images` images, so the first teacher already carries part
 of the letter (its k-NN is printed and recorded as `start_knn`). If the teacher's k-NN then holds or rises, the
-objective can use the letter once it is found (a); if it falls back towards chance, the objective itself prefers the
-photograph (b). Labels are used only to make the start; the run itself is plain DINO. Rows go to
+objective can use the letter once it is found (a); if it falls back towards chance, the objective itself does not
+hold it (b). Whether the shared photograph is what pulls it away is `paired_views_probe.py --labelled-start`'s question
+(measured: it is not; recipe_results.md, eighth session). Labels make the start only; the run itself is plain DINO. Rows go to
 `research/factor_results.jsonl` (set `SET-from-labels-N`).
 """
 import argparse, dataclasses, json
@@ -34,7 +35,7 @@ def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None):
     saved = torch.load(cache, weights_only=True) if cache and cache.exists() else None
     if saved is not None and saved['key'] == key: sd, info = saved['backbone'], saved['info']
     else:
-        if train is None: train = run.train.ds if getattr(run.train, 'fast', False) else InMemoryImages(run.train)
+        if train is None: train = InMemoryImages.of(run.train)
         backbone, _, hist = train_supervised(start_cfg, train, steps=max(1, images // cfg.batch_size), lr=lr)
         sd = backbone.state_dict()
         info = dict(labelled_images=images, start_knn=round(knn_eval(backbone, run.bank, run.test, cfg,
