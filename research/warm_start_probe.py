@@ -22,8 +22,9 @@ from patched_dino import run_patched
 START = {}   # what the start was: filled by the patch, read after the run
 
 
-def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None):
-    "Train the run's backbone with labels on `train` (default: its training images); load it into both networks; record its k-NN."
+def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None, source:str=None):
+    """Train the run's backbone with labels on `train` (default: its training images; `source` names other ones for the
+    cache); load it into both networks; record its k-NN on the run's own images."""
     import torch
     from dino_nb.supervised import train_supervised, InMemoryImages, GATE_CROPS, twin_key
     from dino_nb.train import knn_eval
@@ -31,14 +32,14 @@ def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None):
     # the start depends on the network and the data, not on the DINO recipe being probed: the gate's crops, no extra
     # colour, and the default local scale (the supervised run cuts no local crops; it only keeps the cache key stable)
     start_cfg = dataclasses.replace(cfg, global_scale=GATE_CROPS, local_scale=type(cfg)().local_scale, augment={})
-    key = json.dumps({**twin_key(start_cfg), 'images': images, 'lr': lr}, sort_keys=True, default=str)
+    key = json.dumps({**twin_key(start_cfg), 'images': images, 'lr': lr, 'source': source}, sort_keys=True, default=str)
     saved = torch.load(cache, weights_only=True) if cache and cache.exists() else None
     if saved is not None and saved['key'] == key: sd, info = saved['backbone'], saved['info']
     else:
         if train is None: train = InMemoryImages.of(run.train)
         backbone, _, hist = train_supervised(start_cfg, train, steps=max(1, images // cfg.batch_size), lr=lr)
         sd = backbone.state_dict()
-        info = dict(labelled_images=images, start_knn=round(knn_eval(backbone, run.bank, run.test, cfg,
+        info = dict(labelled_images=images, **({'labelled_data': source} if source else {}), start_knn=round(knn_eval(backbone, run.bank, run.test, cfg,
                                                                       torch.device('cpu'), 'fp32'), 1),
                     train_acc_last=round(100 * sum(hist['accuracy'][-20:]) / len(hist['accuracy'][-20:]), 1))
         if cache: torch.save(dict(key=key, backbone=sd, info=info), cache)
@@ -52,12 +53,21 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(add_help=False)
     ap.add_argument('--labelled-images', type=int, default=24_000)
     ap.add_argument('--cache', type=Path, help='keep the start here; reused only while every config field but the crop scales and colour agrees')
+    ap.add_argument('--labelled-data', type=Path, help='a folder of other classes to train the start on (default: the run\'s own images)')
     a, rest = ap.parse_known_args()
-    n = a.labelled_images
+    n, other = a.labelled_images, a.labelled_data
+
+    def start(run):
+        if other is None: return labelled_start(run, n, cache=a.cache)
+        from dino_nb.train import load_splits
+        from dino_nb.supervised import InMemoryImages
+        train = InMemoryImages.of(load_splits(dataclasses.replace(run.res.cfg, data=str(other)))[0])
+        return labelled_start(run, n, cache=a.cache, train=train, source=str(other))
 
     def patch(T):
         setup = T.setup_run
-        T.setup_run = lambda data, cfg: labelled_start(setup(data, cfg), n, cache=a.cache)
+        T.setup_run = lambda data, cfg: start(setup(data, cfg))
 
-    r = run_patched(__doc__.splitlines()[0], f'from-labels-{n}', patch, rest, extra=lambda: dict(start=dict(START)))
+    tag = f'from-labels-{n}' + (f'-of-{other.name}' if other else '')
+    r = run_patched(__doc__.splitlines()[0], tag, patch, rest, extra=lambda: dict(start=dict(START)))
     print(json.dumps({**START, 'teacher': r['result']['teacher']}))

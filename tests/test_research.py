@@ -217,3 +217,5 @@ def test_warm_start_probe_loads_a_labelled_start_and_reuses_it(tmp_path, monkeyp
     assert calls == [] and torch.equal(again.res.dino.teacher.backbone.cls_token, got[1]['cls_token'])
     with pytest.raises(RuntimeError):                                                # other images: trained again
         W.labelled_start(again, images=96, cache=cache)
+    with pytest.raises(RuntimeError):                                                # another set's images: again
+        W.labelled_start(again, images=64, cache=cache, train=letters, source='letters')
