@@ -2,6 +2,7 @@
 
     python research/warm_start_probe.py /tmp/suite letters-photo --labelled-images 24000   # cpu-tiny's DINO budget after
     python research/warm_start_probe.py /tmp/suite letters-photo --cache /tmp/start.pt --set lr=0.001   # one change
+    python research/warm_start_probe.py /tmp/suite letters-photo --labelled-images 144000 --labelled-data /tmp/suite/shapes-photo
 
 Every DINO run on letters-photo ends at chance, even where the views share nothing but the letter. Two readings: (a)
 a bootstrapping failure: DINO's targets start as a random network's outputs, which carry the photograph and not the
@@ -12,8 +13,9 @@ letter would drift back to whatever the views agree on most. The probe tells the
 of the letter (its k-NN is printed and recorded as `start_knn`). If the teacher's k-NN then holds or rises, the
 objective can use the letter once it is found (a); if it falls back towards chance, the objective itself does not
 hold it (b). Whether the shared photograph is what pulls it away is `paired_views_probe.py --labelled-start`'s question
-(measured: it is not; recipe_results.md, eighth session). Labels make the start only; the run itself is plain DINO. Rows go to
-`research/factor_results.jsonl` (set `SET-from-labels-N`).
+(measured: it is not; recipe_results.md, eighth session). `--labelled-data FOLDER` trains the start on another set's
+classes instead (a start a user could have without labels for their own images). Labels make the start only; the run
+itself is plain DINO. Rows go to `research/factor_results.jsonl` (set `SET-from-labels-N[-of-FOLDER]`).
 """
 import argparse, dataclasses, json
 from pathlib import Path
@@ -39,8 +41,8 @@ def labelled_start(run, images:int, lr:float=1e-3, cache:Path=None, train=None, 
         if train is None: train = InMemoryImages.of(run.train)
         backbone, _, hist = train_supervised(start_cfg, train, steps=max(1, images // cfg.batch_size), lr=lr)
         sd = backbone.state_dict()
-        info = dict(labelled_images=images, **({'labelled_data': source} if source else {}), start_knn=round(knn_eval(backbone, run.bank, run.test, cfg,
-                                                                      torch.device('cpu'), 'fp32'), 1),
+        knn = knn_eval(backbone, run.bank, run.test, cfg, torch.device('cpu'), 'fp32')      # on the run's own images
+        info = dict(labelled_images=images, **({'labelled_data': source} if source else {}), start_knn=round(knn, 1),
                     train_acc_last=round(100 * sum(hist['accuracy'][-20:]) / len(hist['accuracy'][-20:]), 1))
         if cache: torch.save(dict(key=key, backbone=sd, info=info), cache)
     for net in (run.res.dino.student, run.res.dino.teacher): net.backbone.load_state_dict(sd)
