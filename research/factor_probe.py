@@ -13,6 +13,7 @@ probe takes the two factors apart, one at a time, with the same letters, faces, 
 | letters-photo-grey | letters-photo made grey | the photograph, grey (the colour removed) |
 | letters-flat-grey | letters-flat made grey | flat grey (both removed) |
 | letters-photo-several | 3-4 smaller copies (30-45 % tall), each its own face and colour | the photograph |
+| letters-photo-several-grey | letters-photo-several made grey | the photograph, grey |
 
 The last asks the opposite question: the letters folder, which DINO learns, has several letters an image, so crops
 that cover different letters share the class and little else; does the photograph still keep DINO at chance then?
@@ -29,7 +30,7 @@ ROOT = Path(__file__).parents[1]
 sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
 from suite_data import LETTER_CLASSES, SS, draw_glyph, photo_crop, random_colour, write_splits   # noqa: E402
 
-VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey', 'letters-photo-several')
+VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey', 'letters-photo-several', 'letters-photo-several-grey')
 SEVERAL, SEVERAL_HEIGHT = (3, 4), (0.30, 0.45)   # letters-photo-several: copies an image, their height (share of the side)
 RESULTS = Path(__file__).parent / 'factor_results.jsonl'
 
@@ -38,7 +39,7 @@ def letter_image(label:int, rng:random.Random, variant:str, size:int=32) -> Imag
     "One image of `variant`: letters-photo's letter (or several), on a flat colour or a photograph, grey where the variant says."
     if variant.startswith('letters-flat'): img = Image.new('RGB', (size * SS, size * SS), random_colour(rng))
     else: img = photo_crop(rng, size * SS)
-    if variant == 'letters-photo-several':
+    if variant.startswith('letters-photo-several'):
         for _ in range(rng.randint(*SEVERAL)): draw_glyph(img, LETTER_CLASSES[label], rng, SEVERAL_HEIGHT)
     else: draw_glyph(img, LETTER_CLASSES[label], rng)
     img = img.resize((size, size), Image.LANCZOS)
