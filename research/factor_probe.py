@@ -30,13 +30,14 @@ ROOT = Path(__file__).parents[1]
 sys.path[:0] = [str(ROOT / 'tools'), str(ROOT / 'benchmarks')]
 from suite_data import LETTER_CLASSES, SS, draw_glyph, photo_crop, random_colour, write_splits   # noqa: E402
 
-VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey', 'letters-photo-several', 'letters-photo-several-grey')
+VARIANTS = ('letters-flat', 'letters-photo-grey', 'letters-flat-grey',
+            'letters-photo-several', 'letters-photo-several-grey')
 SEVERAL, SEVERAL_HEIGHT = (3, 4), (0.30, 0.45)   # letters-photo-several: copies an image, their height (share of the side)
 RESULTS = Path(__file__).parent / 'factor_results.jsonl'
 
 
 def letter_image(label:int, rng:random.Random, variant:str, size:int=32) -> Image.Image:
-    "One image of `variant`: letters-photo's letter (or several), on a flat colour or a photograph, grey where the variant says."
+    "One image of `variant`: letters-photo's letter (or several), on a flat colour or a photo, grey where the variant says."
     if variant.startswith('letters-flat'): img = Image.new('RGB', (size * SS, size * SS), random_colour(rng))
     else: img = photo_crop(rng, size * SS)
     if variant.startswith('letters-photo-several'):
